@@ -1,0 +1,6 @@
+#!/usr/bin/env node
+/** CDK entry point (`cdk.json`: `npx tsx bin/app.ts`). Context: domain (required), rawMailRetentionDays, alarmEmail, terminationProtection. */
+import { App } from 'aws-cdk-lib';
+import { createHostedInbox } from '../lib/hosted-inbox';
+
+createHostedInbox(new App());

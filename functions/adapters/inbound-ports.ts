@@ -1,0 +1,21 @@
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { S3Client } from '@aws-sdk/client-s3';
+import type { InboundPorts } from '../inbound/domain/ports';
+import { newId } from '../commons/ids';
+import { DynamoInboundStore, InboundTables } from './dynamo-inbound-store';
+import { S3MailStore } from './s3-mail-store';
+
+/** The inbound use case's ports over real clients (AWS or the local stack). */
+export function inboundPorts(clients: { dynamo: DynamoDBDocumentClient; s3: S3Client }, tables: InboundTables, mailBucket: string): InboundPorts {
+  const store = new DynamoInboundStore(clients.dynamo, tables);
+  const mail = new S3MailStore(clients.s3, mailBucket);
+  return {
+    openRaw: (ref) => mail.openRaw(ref),
+    attachmentSink: (receiptId) => mail.attachmentSink(receiptId),
+    storeBodies: (receiptId, bodies) => mail.storeBodies(receiptId, bodies),
+    lookupRoutes: (addresses, receiptKey) => store.lookupRoutes(addresses, receiptKey),
+    loadInboxContext: (request) => store.loadInboxContext(request),
+    commit: (plan) => store.commit(plan),
+    newId,
+  };
+}

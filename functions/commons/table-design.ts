@@ -1,0 +1,38 @@
+/**
+ * The DynamoDB tables, keys and indexes, declared once: the CDK `InboxData` construct and the local stack
+ * both build their tables from this, so code, cloud and emulator never disagree.
+ *
+ * Every table uses generic string keys `pk`/`sk`; item types are told apart by key prefixes (see each
+ * repository). Only indexes the code actually queries are declared.
+ */
+export interface IndexDesign {
+  readonly indexName: string;
+  readonly partitionKey: string;
+  readonly sortKey: string;
+}
+
+export interface TableDesign {
+  /** Environment variable that carries the physical table name to the functions. */
+  readonly envVar: string;
+  readonly partitionKey: 'pk';
+  readonly sortKey: 'sk';
+  readonly indexes: readonly IndexDesign[];
+  /** Attribute holding an epoch-seconds expiry, where items expire. */
+  readonly ttlAttribute?: string;
+}
+
+/** The index every table lists by: conversations and quarantined mail of an inbox, newest last. */
+export const BY_PARENT_INDEX: IndexDesign = { indexName: 'byParent', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' };
+
+export const TABLES = {
+  /** Accounts, users, teams, inboxes, forwarding-address routes, verification tokens. */
+  inboxes: { envVar: 'INBOXES_TABLE', partitionKey: 'pk', sortKey: 'sk', indexes: [], ttlAttribute: 'expiresAt' },
+  /** Contacts, one per normalized email within an account. */
+  contacts: { envVar: 'CONTACTS_TABLE', partitionKey: 'pk', sortKey: 'sk', indexes: [] },
+  /** Conversations, their messages, the Message-ID thread index and one receipt per raw inbound object. */
+  conversations: { envVar: 'CONVERSATIONS_TABLE', partitionKey: 'pk', sortKey: 'sk', indexes: [BY_PARENT_INDEX] },
+  /** Tickets and pipelines. */
+  tickets: { envVar: 'TICKETS_TABLE', partitionKey: 'pk', sortKey: 'sk', indexes: [BY_PARENT_INDEX] },
+} as const satisfies Record<string, TableDesign>;
+
+export type TableKey = keyof typeof TABLES;

@@ -1,0 +1,89 @@
+/** What the inbound chain decided for one raw message, before (and as) it is written. */
+import type { AttributionRule, Classification, ClassificationRule, Decision, Mailbox } from './outcome';
+import type { AttachmentRecord } from './message';
+import type { InboxRoute } from './steps/find-inbox';
+import type { ForwardingConfirmation } from './steps/classify';
+import type { ThreadKeys } from './steps/thread';
+import type { Verdicts } from './steps/screen';
+import type { RawMailRef, StoredBodies } from './ports';
+import type { TraceEntry } from './trace';
+
+/** Facts about the raw message kept on every record, stored or not. */
+export interface MessageSummary {
+  readonly from?: Mailbox;
+  readonly subject: string;
+  readonly messageIdHeader?: string;
+  readonly date?: string;
+  readonly sizeBytes: number;
+  readonly attachmentCount: number;
+}
+
+interface PlanBase {
+  readonly receiptKey: string;
+  readonly receiptId: string;
+  readonly raw: RawMailRef;
+  readonly receivedAt: string;
+  readonly trace: readonly TraceEntry[];
+}
+
+/** A record with no inbox-side effects: the message failed to parse, or no inbox matched. */
+export interface InboundRecordPlan extends PlanBase {
+  readonly outcome: 'failed' | 'unroutable';
+  readonly reason: string;
+  readonly summary?: MessageSummary;
+  readonly addressesSeen?: readonly string[];
+}
+
+export interface QuarantinePlan extends PlanBase {
+  readonly outcome: 'quarantined' | 'duplicate';
+  readonly route: InboxRoute;
+  readonly classification: Classification | 'no-sender' | 'duplicate';
+  readonly reason: Decision<ClassificationRule | 'no-sender' | 'duplicate-message-id'>;
+  readonly summary: MessageSummary;
+  readonly verdicts?: Verdicts;
+  readonly forwardingConfirmation?: ForwardingConfirmation;
+  readonly duplicateOf?: { readonly conversationId: string; readonly messageId: string };
+}
+
+export interface StoredPlan extends PlanBase {
+  readonly outcome: 'stored';
+  readonly route: InboxRoute;
+  readonly contact: Mailbox & { readonly contactId: string };
+  readonly attribution: Decision<AttributionRule>;
+  readonly forwardedBy: string | null;
+  readonly conversation: { readonly conversationId: string; readonly isNew: boolean; readonly rule: string; readonly evidence: string };
+  readonly messageId: string;
+  /** Thread index entries to write: the message's own Message-ID and referenced ids not yet indexed. */
+  readonly threadKeys: ThreadKeys;
+  readonly knownThreadIds: readonly string[];
+  readonly message: StoredMessage;
+}
+
+export interface StoredMessage {
+  readonly subject: string;
+  readonly date?: string;
+  readonly from: Mailbox;
+  /** The envelope sender we received, when it differs from the contact (a forwarder, a group). */
+  readonly outerFrom?: Mailbox;
+  readonly to: readonly Mailbox[];
+  readonly cc: readonly Mailbox[];
+  readonly messageIdHeader?: string;
+  readonly inReplyTo?: string;
+  readonly references: readonly string[];
+  /** The text body when it fits in the item; otherwise a preview, with the whole text in S3. */
+  readonly text: string;
+  readonly textTruncated: boolean;
+  readonly bodies: StoredBodies;
+  readonly attachments: readonly AttachmentRecord[];
+  readonly verdicts?: Verdicts;
+  readonly sizeBytes: number;
+}
+
+export type InboundPlan = StoredPlan | QuarantinePlan | InboundRecordPlan | AlreadyProcessed;
+
+export interface AlreadyProcessed {
+  readonly outcome: 'already-processed';
+  readonly receiptKey: string;
+  readonly receipt: { readonly outcome: string; readonly conversationId?: string; readonly messageId?: string };
+  readonly trace: readonly TraceEntry[];
+}

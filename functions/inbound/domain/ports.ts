@@ -1,0 +1,84 @@
+/** What the inbound use case needs from the outside world. Adapters: S3 + DynamoDB, or files for `explain`. */
+import type { Readable } from 'node:stream';
+import type { AttachmentSink } from '../parse/parse-mime';
+import type { InboxRoute } from './steps/find-inbox';
+import type { ThreadLookup } from './steps/thread';
+import type { Verdicts } from './steps/screen';
+import type { StoredPlan, QuarantinePlan, InboundRecordPlan } from './plan';
+
+export interface RawMailRef {
+  readonly bucket: string;
+  readonly key: string;
+}
+
+/** What the delivery told us besides the raw bytes. */
+export interface InboundEnvelope {
+  readonly raw: RawMailRef;
+  /** SMTP envelope recipients (SES `receipt.recipients`); empty when only the stored object is known. */
+  readonly recipients: readonly string[];
+  readonly verdicts?: Verdicts;
+  /** When SES (or the local listener) received it. */
+  readonly receivedAt: string;
+}
+
+/** The record every raw object ends as: one per object, the idempotency key of the whole pipeline. */
+export interface ReceiptRecord {
+  readonly outcome: 'stored' | 'quarantined' | 'unroutable' | 'failed' | 'duplicate';
+  readonly inboxId?: string;
+  readonly conversationId?: string;
+  readonly messageId?: string;
+  readonly reason?: string;
+}
+
+export interface InboxProfile {
+  readonly inboxId: string;
+  readonly accountId: string;
+  /** The forwarding address, normalized. */
+  readonly address: string;
+  /** The team's own address(es) whose mail is forwarded here (e.g. support@acme.com). */
+  readonly teamAddresses: readonly string[];
+  readonly trustedForwarders: readonly string[];
+}
+
+export interface InboxContext {
+  /** Undefined if the inbox vanished between route lookup and now. */
+  readonly inbox?: InboxProfile;
+  /** Those of the requested addresses that belong to users of the inbox's account. */
+  readonly memberEmails: ReadonlySet<string>;
+  readonly thread: ThreadLookup;
+}
+
+export interface InboxContextRequest {
+  readonly route: InboxRoute;
+  readonly forwarder?: string;
+  readonly threadIds: readonly string[];
+  readonly replyToken?: string;
+}
+
+export interface StoredBodies {
+  readonly textKey?: string;
+  readonly htmlKey?: string;
+  readonly attachmentsKey?: string;
+}
+
+/** Thrown by `commit` when a concurrent writer got there first; the use case re-reads and decides again. */
+export class CommitConflict extends Error {
+  constructor(readonly alreadyProcessed: boolean, detail: string) {
+    super(`commit conflict: ${detail}`);
+    this.name = 'CommitConflict';
+  }
+}
+
+export interface InboundPorts {
+  openRaw(ref: RawMailRef): Promise<Readable>;
+  attachmentSink(receiptId: string): AttachmentSink;
+  /** One round trip: the routes of these addresses and the receipt of this raw object, if any. */
+  lookupRoutes(addresses: readonly string[], receiptKey: string): Promise<{ receipt?: ReceiptRecord; routes: ReadonlyMap<string, InboxRoute> }>;
+  /** One round trip: the inbox, whether the forwarder is a member, and the thread index entries. */
+  loadInboxContext(request: InboxContextRequest): Promise<InboxContext>;
+  /** Bodies too large for an item (and HTML, always) go next to the raw message. */
+  storeBodies(receiptId: string, bodies: { text?: string; html?: string; attachments?: unknown }): Promise<StoredBodies>;
+  /** One transaction: the receipt and everything it implies, or nothing. */
+  commit(plan: StoredPlan | QuarantinePlan | InboundRecordPlan): Promise<void>;
+  newId(prefix: string): string;
+}

@@ -1,0 +1,90 @@
+/**
+ * Step 2 (screen): SES's spam, virus, SPF, DKIM and DMARC verdicts. From the SES receipt event when we have
+ * it; otherwise from the headers SES prepends to the stored message (only the topmost occurrence counts —
+ * SES writes it above anything the sender wrote). Spam or virus FAIL quarantines.
+ */
+import { Decision } from '../outcome';
+import { headerLine, ParsedMessage } from '../message';
+import { evidenceText, TraceEntry } from '../trace';
+
+export type VerdictStatus = 'PASS' | 'FAIL' | 'GRAY' | 'PROCESSING_FAILED' | 'DISABLED';
+
+export interface Verdicts {
+  readonly spam?: VerdictStatus;
+  readonly virus?: VerdictStatus;
+  readonly spf?: VerdictStatus;
+  readonly dkim?: VerdictStatus;
+  readonly dmarc?: VerdictStatus;
+  readonly source: 'ses-event' | 'ses-headers';
+}
+
+export interface ScreenResult {
+  readonly verdicts?: Verdicts;
+  readonly quarantine?: { classification: 'spam' | 'virus' } & Decision<'ses-spam-verdict' | 'ses-virus-verdict'>;
+  readonly trace: TraceEntry;
+}
+
+export function verdictsFromHeaders(message: Pick<ParsedMessage, 'headerLines'>): Verdicts | undefined {
+  const spamLine = headerLine(message, 'x-ses-spam-verdict');
+  const virusLine = headerLine(message, 'x-ses-virus-verdict');
+  const authResults = message.headerLines.find(
+    (header) => header.key === 'authentication-results' && /:\s*amazonses\.com\s*;/i.test(header.line),
+  )?.line;
+  if (!spamLine && !virusLine && !authResults) return undefined;
+  const method = (name: string) => {
+    const match = authResults?.match(new RegExp(`\\b${name}=(\\w+)`, 'i'));
+    return match ? authResultToVerdict(match[1]) : undefined;
+  };
+  return {
+    spam: statusOf(spamLine),
+    virus: statusOf(virusLine),
+    spf: method('spf'),
+    dkim: method('dkim'),
+    dmarc: method('dmarc'),
+    source: 'ses-headers',
+  };
+}
+
+export function screen(message: Pick<ParsedMessage, 'headerLines'>, eventVerdicts?: Verdicts): ScreenResult {
+  const verdicts = eventVerdicts ?? verdictsFromHeaders(message);
+  if (!verdicts) {
+    return { trace: { step: 'screen', decision: 'no verdicts', why: 'no SES verdicts in the event or headers' } };
+  }
+  const evidence = (name: 'virus' | 'spam', header: string) =>
+    verdicts.source === 'ses-event'
+      ? `SES receipt ${name}Verdict: ${verdicts[name]}`
+      : evidenceText(headerLine(message, header) ?? `${header}: ${verdicts[name]}`);
+  // A virus is the graver finding: it wins when both fail.
+  if (verdicts.virus === 'FAIL') {
+    const quarantine = { classification: 'virus', rule: 'ses-virus-verdict', evidence: evidence('virus', 'x-ses-virus-verdict') } as const;
+    return { verdicts, quarantine, trace: { step: 'screen', decision: 'quarantine: virus', why: quarantine.evidence } };
+  }
+  if (verdicts.spam === 'FAIL') {
+    const quarantine = { classification: 'spam', rule: 'ses-spam-verdict', evidence: evidence('spam', 'x-ses-spam-verdict') } as const;
+    return { verdicts, quarantine, trace: { step: 'screen', decision: 'quarantine: spam', why: quarantine.evidence } };
+  }
+  const summary = (['spam', 'virus', 'spf', 'dkim', 'dmarc'] as const)
+    .filter((name) => verdicts[name])
+    .map((name) => `${name}=${verdicts[name]}`)
+    .join(' ');
+  return { verdicts, trace: { step: 'screen', decision: 'pass', why: `${verdicts.source}: ${summary}` } };
+}
+
+/** True when SES judged the sender's own authentication: at least one of SPF or DKIM passed. */
+export function authenticationPassed(verdicts: Verdicts | undefined): boolean | undefined {
+  if (!verdicts || (!verdicts.spf && !verdicts.dkim)) return undefined;
+  return verdicts.spf === 'PASS' || verdicts.dkim === 'PASS';
+}
+
+function statusOf(line: string | undefined): VerdictStatus | undefined {
+  const value = line?.slice(line.indexOf(':') + 1).trim().toUpperCase();
+  return value && ['PASS', 'FAIL', 'GRAY', 'PROCESSING_FAILED', 'DISABLED'].includes(value) ? (value as VerdictStatus) : undefined;
+}
+
+function authResultToVerdict(result: string): VerdictStatus {
+  const lower = result.toLowerCase();
+  if (lower === 'pass') return 'PASS';
+  if (lower === 'fail' || lower === 'softfail') return 'FAIL';
+  if (lower === 'temperror' || lower === 'permerror') return 'PROCESSING_FAILED';
+  return 'GRAY';
+}

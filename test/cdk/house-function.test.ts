@@ -1,0 +1,119 @@
+import { Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { TABLES, TableKey } from '../../functions/commons/table-design';
+import { HouseFunction } from '../../lib/house-function';
+import { InboxData } from '../../lib/inbox-data';
+import { FIXTURE_ENTRY, actionsOf, logicalId, resourcesOf, statementsOfRole, synthHostedInbox, testApp } from './synth';
+
+describe('HouseFunction defaults', () => {
+  const stack = new Stack(testApp(), 'Fn');
+  const fn = new HouseFunction(stack, 'Fn', { entry: FIXTURE_ENTRY });
+  const template = Template.fromStack(stack);
+
+  test('Node 22 on ARM64, JSON logs into its own log group kept one month, source maps on', () => {
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Runtime: 'nodejs22.x',
+      Architectures: ['arm64'],
+      Handler: 'index.handler',
+      MemorySize: 256,
+      Timeout: 30,
+      LoggingConfig: Match.objectLike({ LogFormat: 'JSON', LogGroup: { Ref: logicalId(fn.logGroup) } }),
+      Environment: { Variables: { NODE_OPTIONS: '--enable-source-maps' } },
+    });
+    template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 30 });
+    // Retention set by CloudFormation, not by the LogRetention custom resource.
+    template.resourceCountIs('Custom::LogRetention', 0);
+  });
+
+  test('bindTables("read") passes each table name and grants no writes', () => {
+    const readStack = new Stack(testApp(), 'Read');
+    const data = new InboxData(readStack, 'Data');
+    const reader = new HouseFunction(readStack, 'Reader', { entry: FIXTURE_ENTRY }).bindTables(
+      { contacts: data.tables.contacts },
+      'read',
+    );
+    const readTemplate = Template.fromStack(readStack);
+    readTemplate.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: { CONTACTS_TABLE: { Ref: logicalId(data.tables.contacts) } } },
+    });
+    const fnProps = Object.values(readTemplate.findResources('AWS::Lambda::Function'))[0].Properties;
+    expect(Object.keys(fnProps.Environment.Variables)).not.toContain('INBOXES_TABLE');
+    const actions = statementsOfRole(readTemplate, logicalId(reader.function.role!)).flatMap(actionsOf);
+    expect(actions).toContain('dynamodb:Query');
+    expect(actions.filter((a) => /Put|Update|Delete|Write/.test(a))).toEqual([]);
+  });
+});
+
+describe('Inbound function', () => {
+  const { data, application, appTemplate } = synthHostedInbox();
+  const inbound = application.inboundFunction;
+  const statements = statementsOfRole(appTemplate, logicalId(inbound.function.role!));
+  const mentions = (id: string) => (r: unknown) => JSON.stringify(r).includes(id);
+
+  test('sized for 40 MB mail', () => {
+    appTemplate.hasResourceProperties('AWS::Lambda::Function', {
+      Runtime: 'nodejs22.x',
+      Architectures: ['arm64'],
+      MemorySize: 1024,
+      Timeout: 120,
+      Environment: {
+        Variables: Match.objectLike({ INBOX_DOMAIN: 'inbox.example.com', RAW_MAIL_PREFIX: 'inbound/' }),
+      },
+    });
+  });
+
+  test('gets every table and the bucket in the variables the function reads', () => {
+    const fn = appTemplate.toJSON().Resources[logicalId(inbound.function)];
+    const variables = fn.Properties.Environment.Variables;
+    for (const key of Object.keys(TABLES) as TableKey[]) {
+      expect(JSON.stringify(variables[TABLES[key].envVar])).toContain(logicalId(data.data.tables[key]));
+    }
+    expect(JSON.stringify(variables.MAIL_BUCKET)).toContain(logicalId(data.data.bucket));
+  });
+
+  test('no DynamoDB or S3 action on "*"', () => {
+    const dataStatements = statements.filter((s) => actionsOf(s).some((a) => /^(dynamodb|s3):/.test(a)));
+    expect(dataStatements.length).toBeGreaterThan(0);
+    for (const s of dataStatements) {
+      for (const resource of resourcesOf(s)) expect(resource).not.toBe('*');
+      for (const action of actionsOf(s)) expect(action).not.toMatch(/^(dynamodb|s3):\*$/);
+    }
+  });
+
+  test('DynamoDB rights name exactly the four tables, plus the indexes of those that have them', () => {
+    const resources = statements
+      .filter((s) => actionsOf(s).some((a) => a.startsWith('dynamodb:')))
+      .flatMap(resourcesOf)
+      .map((r) => JSON.stringify(r));
+    const tableIds = (Object.keys(TABLES) as TableKey[]).map((key) => logicalId(data.data.tables[key]));
+    for (const resource of resources) expect(tableIds.some((id) => resource.includes(id))).toBe(true);
+    for (const key of ['conversations', 'tickets'] as const) {
+      expect(resources.some((r) => r.includes(logicalId(data.data.tables[key])) && r.includes('/index/*'))).toBe(true);
+    }
+    for (const key of ['inboxes', 'contacts'] as const) {
+      expect(resources.some((r) => r.includes(logicalId(data.data.tables[key])) && r.includes('/index/*'))).toBe(false);
+    }
+    const writes = statements.filter((s) => actionsOf(s).includes('dynamodb:PutItem')).flatMap(resourcesOf);
+    for (const key of Object.keys(TABLES) as TableKey[]) {
+      expect(writes.some(mentions(logicalId(data.data.tables[key])))).toBe(true);
+    }
+  });
+
+  test('S3: reads raw mail only, writes bodies and attachments only, deletes nothing', () => {
+    const s3Statements = statements.filter((s) => actionsOf(s).some((a) => a.startsWith('s3:')));
+    const objectPatterns = (pred: (a: string) => boolean) =>
+      s3Statements
+        .filter((s) => actionsOf(s).some(pred))
+        .flatMap(resourcesOf)
+        .map((r) => JSON.stringify(r))
+        .filter((r) => r.includes('Fn::Join'))
+        .map((r) => r.match(/"(\/[^"]*)"/)![1])
+        .sort();
+    expect(objectPatterns((a) => a.startsWith('s3:GetObject'))).toEqual(['/inbound/*']);
+    expect(objectPatterns((a) => a === 's3:PutObject')).toEqual(['/attachments/*', '/bodies/*']);
+    expect(s3Statements.flatMap(actionsOf).filter((a) => a.startsWith('s3:Delete'))).toEqual([]);
+    for (const resource of s3Statements.flatMap(resourcesOf)) {
+      expect(JSON.stringify(resource)).toContain(logicalId(data.data.bucket));
+    }
+  });
+});
