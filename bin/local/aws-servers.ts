@@ -101,7 +101,9 @@ async function startDynamoDb(port: number, path: string | undefined) {
       if (exited) return;
       const gone = new Promise((resolve) => child.once('exit', resolve));
       child.kill('SIGTERM');
-      await Promise.race([gone, sleep(3000).then(killChild)]);
+      const forceKill = setTimeout(killChild, 3000).unref();
+      await gone;
+      clearTimeout(forceKill);
     },
   };
 }
@@ -118,7 +120,11 @@ async function startSes(port: number) {
   const server: Server = (await sesServer({ host: '127.0.0.1', port })) as unknown as Server;
   return {
     endpoint: `http://127.0.0.1:${port}`,
-    stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    stop: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
+      }),
   };
 }
 

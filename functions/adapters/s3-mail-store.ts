@@ -1,6 +1,7 @@
 /** S3 side of the inbound pipeline: the raw message in, attachments and large bodies out, all streamed. */
 import { Readable } from 'node:stream';
-import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, NoSuchKey, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { UnparseableMessageError } from '../inbound/domain/errors';
 import { Upload } from '@aws-sdk/lib-storage';
 import type { AttachmentSink } from '../inbound/parse/parse-mime';
 import type { InboundPorts, RawMailRef, StoredBodies } from '../inbound/domain/ports';
@@ -20,8 +21,14 @@ export class S3MailStore implements Pick<InboundPorts, 'openRaw' | 'attachmentSi
   ) {}
 
   async openRaw(ref: RawMailRef): Promise<Readable> {
-    const object = await this.client.send(new GetObjectCommand({ Bucket: ref.bucket, Key: ref.key }));
-    return object.Body as Readable;
+    try {
+      const object = await this.client.send(new GetObjectCommand({ Bucket: ref.bucket, Key: ref.key }));
+      return object.Body as Readable;
+    } catch (error) {
+      // Gone for good (a bad event, or deleted): a failed record, not an endless retry.
+      if (error instanceof NoSuchKey) throw new UnparseableMessageError(`raw object s3://${ref.bucket}/${ref.key} does not exist`, { cause: error });
+      throw error;
+    }
   }
 
   attachmentSink(receiptId: string): AttachmentSink {

@@ -1,6 +1,6 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 
-/** Structured JSON logs; handlers append correlation keys (receipt, inbox, message) per record. */
+/** Structured JSON logs (level from POWERTOOLS_LOG_LEVEL); handlers append correlation keys per record. */
 export function createLogger(serviceName: string): Logger {
-  return new Logger({ serviceName, logLevel: (process.env.LOG_LEVEL as 'INFO' | undefined) ?? 'INFO' });
+  return new Logger({ serviceName });
 }

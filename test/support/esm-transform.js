@@ -1,15 +1,15 @@
-// Jest runs CommonJS; email-forward-parser is ESM-only and calls createRequire(import.meta.url).
-// Compile it with swc like our own code, after giving `import.meta.url` its CommonJS equivalent.
+// Jest runs CommonJS; email-forward-parser is ESM-only and builds its own `require` from import.meta.url.
+// In CommonJS `require` already exists (and swc's own require calls must not be shadowed): drop that line.
 const { createTransformer } = require('@swc/jest');
 
 const swc = createTransformer({ jsc: { target: 'es2022' }, module: { type: 'commonjs' } });
+const OWN_REQUIRE = /^const require = createRequire\(import\.meta\.url\);$/m;
 
 module.exports = {
   process(source, path, options) {
-    const patched = source.replace(/\bimport\.meta\.url\b/g, "require('node:url').pathToFileURL(__filename).href");
-    return swc.process(patched, path, options);
+    return swc.process(source.replace(OWN_REQUIRE, ''), path, options);
   },
   getCacheKey(source, path, options) {
-    return swc.getCacheKey(source, path, options) + ':import-meta-url';
+    return `${swc.getCacheKey(source, path, options)}:own-require`;
   },
 };

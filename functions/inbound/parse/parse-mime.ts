@@ -169,11 +169,12 @@ async function readAttachedHeaders(attachmentIndex: number, head: Buffer): Promi
   const end = text.search(/\r?\n\r?\n/);
   const headerBlock = head.subarray(0, end >= 0 ? end : head.length);
   const inner = await simpleParser(Buffer.concat([headerBlock, Buffer.from('\r\n\r\n')]), MAILPARSER_OPTIONS);
-  const fromLine = inner.headerLines.find((header) => header.key === 'from')?.line.replace(/\r?\n[ \t]+/g, ' ');
+  const from = mailboxes(inner.from)[0];
   return {
     attachmentIndex,
-    from: mailboxes(inner.from)[0],
-    fromLine,
+    from,
+    // Decoded, for evidence a person can read (the raw line may be RFC 2047 encoded).
+    fromLine: from && `From: ${from.name ? `${from.name} <${from.email}>` : from.email}`,
     subject: inner.subject,
     messageId: messageIdsIn(inner.messageId)[0],
   };

@@ -72,7 +72,9 @@ export function screen(message: Pick<ParsedMessage, 'headerLines'>, eventVerdict
 
 /** True when SES judged the sender's own authentication: at least one of SPF or DKIM passed. */
 export function authenticationPassed(verdicts: Verdicts | undefined): boolean | undefined {
-  if (!verdicts || (!verdicts.spf && !verdicts.dkim)) return undefined;
+  // DISABLED and PROCESSING_FAILED mean SES did not judge: no verdict, not a failure.
+  const judged = (status?: VerdictStatus) => status === 'PASS' || status === 'FAIL' || status === 'GRAY';
+  if (!verdicts || (!judged(verdicts.spf) && !judged(verdicts.dkim))) return undefined;
   return verdicts.spf === 'PASS' || verdicts.dkim === 'PASS';
 }
 

@@ -1,0 +1,81 @@
+/** Reads of conversations, messages, contacts and inbound records. Every list is a Query, never a Scan. */
+import { DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { BY_PARENT_INDEX } from '../commons/table-design';
+import { keys, listings, MESSAGE_SK_PREFIX } from './keys';
+
+export type Row = Record<string, unknown>;
+
+export class DynamoConversations {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tables: { conversations: string; contacts: string },
+  ) {}
+
+  async receipt(receiptKey: string): Promise<Row | undefined> {
+    return this.get(this.tables.conversations, keys.receipt(receiptKey));
+  }
+
+  async conversation(conversationId: string): Promise<Row | undefined> {
+    return this.get(this.tables.conversations, keys.conversation(conversationId));
+  }
+
+  async contact(accountId: string, contactId: string): Promise<Row | undefined> {
+    return this.get(this.tables.contacts, keys.contact(accountId, contactId));
+  }
+
+  /** Messages of a conversation, oldest first. */
+  async messages(conversationId: string): Promise<Row[]> {
+    return this.queryAll({
+      TableName: this.tables.conversations,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :messages)',
+      ExpressionAttributeValues: { ':pk': keys.conversation(conversationId).pk, ':messages': MESSAGE_SK_PREFIX },
+    });
+  }
+
+  /** An inbox's conversations, most recently active first. */
+  async inboxConversations(inboxId: string): Promise<Row[]> {
+    return this.listed(listings.conversations(inboxId));
+  }
+
+  async quarantine(inboxId: string): Promise<Row[]> {
+    return this.listed(listings.quarantine(inboxId));
+  }
+
+  async setStatus(conversationId: string, status: 'open' | 'closed'): Promise<void> {
+    await this.client.send(
+      new UpdateCommand({
+        TableName: this.tables.conversations,
+        Key: keys.conversation(conversationId),
+        UpdateExpression: 'SET #status = :status',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':status': status },
+      }),
+    );
+  }
+
+  private listed(gsi1pk: string): Promise<Row[]> {
+    return this.queryAll({
+      TableName: this.tables.conversations,
+      IndexName: BY_PARENT_INDEX.indexName,
+      KeyConditionExpression: 'gsi1pk = :pk',
+      ExpressionAttributeValues: { ':pk': gsi1pk },
+      ScanIndexForward: false,
+    });
+  }
+
+  private async get(TableName: string, Key: Row): Promise<Row | undefined> {
+    return (await this.client.send(new GetCommand({ TableName, Key }))).Item;
+  }
+
+  private async queryAll(input: ConstructorParameters<typeof QueryCommand>[0]): Promise<Row[]> {
+    const rows: Row[] = [];
+    let ExclusiveStartKey: Row | undefined;
+    do {
+      const page = await this.client.send(new QueryCommand({ ...input, ExclusiveStartKey }));
+      rows.push(...(page.Items ?? []));
+      ExclusiveStartKey = page.LastEvaluatedKey;
+    } while (ExclusiveStartKey);
+    return rows;
+  }
+}

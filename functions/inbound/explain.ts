@@ -1,0 +1,92 @@
+/**
+ * `explain`: steps 1–7 of the inbound chain on one raw message, with no server and no writes. The same
+ * use case as the Lambda, over in-memory ports: attachments are counted and discarded, the inbox is
+ * synthetic, only the given addresses are trusted, and no Message-ID is known (threading says "new").
+ */
+import { Readable } from 'node:stream';
+import { routingAddress } from './domain/addresses';
+import { ingestInbound } from './domain/ingest';
+import type { InboundPlan } from './domain/plan';
+import type { InboundPorts } from './domain/ports';
+import { discardAttachments } from './parse/parse-mime';
+
+export interface ExplainOptions {
+  /** Forwarders to trust; nobody else is. */
+  readonly trusted?: readonly string[];
+  /** The inbox's forwarding address; by default the message's first recipient plays the inbox. */
+  readonly inbox?: string;
+  /** Our own domain, for loop detection. @default INBOX_DOMAIN or inbox.example.com */
+  readonly inboxDomain?: string;
+}
+
+const EXPLAIN_ACCOUNT = 'explain';
+
+export async function explainMessage(raw: Readable, options: ExplainOptions = {}): Promise<Record<string, unknown>> {
+  const inboxAddress = options.inbox ? routingAddress(options.inbox) : undefined;
+  const trusted = (options.trusted ?? []).map((email) => email.trim().toLowerCase());
+  let ids = 0;
+  const ports: InboundPorts = {
+    openRaw: async () => raw,
+    attachmentSink: () => discardAttachments,
+    lookupRoutes: async (addresses) => {
+      const routed = inboxAddress ? addresses.filter((address) => address === inboxAddress) : addresses;
+      return { routes: new Map(routed.map((address) => [address, { inboxId: 'explain', accountId: EXPLAIN_ACCOUNT, address }])) };
+    },
+    loadInboxContext: async ({ route }) => ({
+      inbox: { inboxId: route.inboxId, accountId: EXPLAIN_ACCOUNT, address: route.address, teamAddresses: [], trustedForwarders: trusted },
+      memberEmails: new Set(),
+      thread: { entries: new Map() },
+    }),
+    storeBodies: async () => ({}),
+    commit: async () => undefined,
+    newId: (prefix) => `${prefix}_new${++ids}`,
+  };
+  const envelope = {
+    raw: { bucket: 'file', key: 'message.eml' },
+    recipients: inboxAddress ? [inboxAddress] : [],
+    receivedAt: new Date().toISOString(),
+  };
+  const plan = await ingestInbound(envelope, ports, { inboxDomain: (options.inboxDomain ?? process.env.INBOX_DOMAIN ?? 'inbox.example.com').toLowerCase() });
+  return explanation(plan);
+}
+
+function explanation(plan: InboundPlan): Record<string, unknown> {
+  const common = { trace: plan.trace };
+  switch (plan.outcome) {
+    case 'stored':
+      return {
+        outcome: 'stored',
+        classification: 'message',
+        reason: null,
+        contact: { email: plan.contact.email, name: plan.contact.name },
+        attribution: plan.attribution,
+        forwardedBy: plan.forwardedBy,
+        inbox: plan.route.address,
+        thread: { rule: plan.conversation.rule, evidence: plan.conversation.evidence },
+        message: { subject: plan.message.subject, messageId: plan.message.messageIdHeader ?? null, attachments: plan.message.attachments.length, sizeBytes: plan.message.sizeBytes },
+        verdicts: plan.message.verdicts ?? null,
+        ...common,
+      };
+    case 'quarantined':
+    case 'duplicate':
+      return {
+        outcome: plan.outcome,
+        // A message with no usable sender is a message nobody can be attributed: quarantined as such.
+        classification: plan.classification === 'no-sender' || plan.classification === 'duplicate' ? 'message' : plan.classification,
+        reason: plan.reason,
+        contact: null,
+        attribution: null,
+        forwardedBy: null,
+        inbox: plan.route.address,
+        forwardingConfirmation: plan.forwardingConfirmation ?? null,
+        message: plan.summary,
+        verdicts: plan.verdicts ?? null,
+        ...common,
+      };
+    case 'failed':
+    case 'unroutable':
+      return { outcome: plan.outcome, classification: null, reason: { rule: plan.outcome, evidence: plan.reason }, contact: null, attribution: null, forwardedBy: null, ...common };
+    case 'already-processed':
+      throw new Error('explain never sees a receipt');
+  }
+}
