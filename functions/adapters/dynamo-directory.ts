@@ -2,7 +2,7 @@
  * Accounts, members and inboxes (the part the inbound pipeline reads). The setup wizard API extends this;
  * for now it serves seeding (`npm start`) and tests.
  */
-import { DynamoDBDocumentClient, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { routingAddress } from '../inbound/domain/addresses';
 import { keys } from './keys';
 
@@ -38,6 +38,10 @@ export class DynamoDirectory {
         ],
       }),
     );
+  }
+
+  async inbox(inboxId: string): Promise<Record<string, unknown> | undefined> {
+    return (await this.client.send(new GetCommand({ TableName: this.inboxesTable, Key: keys.inbox(inboxId) }))).Item;
   }
 
   /** Creates the inbox and claims its forwarding address, which must be unused across all accounts. */

@@ -94,6 +94,7 @@ function sesRecord(record: Json, config: EventConfig, result: ParsedEvent): void
     dkim: receipt.dkimVerdict?.status as VerdictStatus | undefined,
     dmarc: receipt.dmarcVerdict?.status as VerdictStatus | undefined,
     source: 'ses-event',
+    authEvidence: `SES receipt spfVerdict: ${receipt.spfVerdict?.status ?? 'none'}, dkimVerdict: ${receipt.dkimVerdict?.status ?? 'none'}`,
   };
   const hasVerdicts = ['spam', 'virus', 'spf', 'dkim', 'dmarc'].some((name) => verdicts[name as keyof Verdicts]);
   result.deliveries.push({

@@ -80,7 +80,7 @@ describe('inbound pipeline', () => {
 
   it('streams attachments to S3 intact and keeps long bodies and HTML in S3', async () => {
     const inbox = await seedInbox();
-    const attachment = Buffer.alloc(3 * 1024 * 1024 + 17, 7).map((_, index) => index % 251);
+    const attachment = Buffer.from(Buffer.alloc(3 * 1024 * 1024 + 17).map((_, index) => index % 251));
     const longText = 'x'.repeat(40 * 1024);
     const boundary = 'b-123';
     const raw = [

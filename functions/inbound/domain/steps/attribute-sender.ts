@@ -10,6 +10,7 @@ import { firstHeader, headerLine, ParsedMessage } from '../message';
 import { AttributionRule, Decision, Mailbox } from '../outcome';
 import { evidenceText, TraceEntry } from '../trace';
 import { authenticationPassed, Verdicts } from './screen';
+import { findForwardedBlock } from './forwarded-block';
 
 export interface TrustPolicy {
   /** Why this address may forward on the team's behalf, or undefined when it may not. */
@@ -46,7 +47,8 @@ export function attributeSender(message: ParsedMessage, trust: TrustPolicy, verd
       return decided(outer.mailbox, 'untrusted-forwarder', `${outer.evidence} (not a trusted forwarder; ignored ${forward.evidence})`, null);
     }
     if (authenticated === false) {
-      return decided(outer.mailbox, 'forwarder-failed-authentication', `${outer.evidence} (${trustReason}, but neither SPF nor DKIM passed)`, null);
+      const authEvidence = verdicts?.authEvidence ?? 'SES: neither SPF nor DKIM passed';
+      return decided(outer.mailbox, 'forwarder-failed-authentication', `${outer.evidence} (${trustReason}, but ${authEvidence})`, null);
     }
     return decided(forward.sender, forward.kind, forward.evidence, outer.mailbox.email, `forwarder ${outer.mailbox.email}: ${trustReason}`);
   }
@@ -73,15 +75,18 @@ interface OuterSender {
 
 /** Who sent the message we received: the Google Group poster, else From; and any trace of an auto-forward. */
 function outerSender(message: ParsedMessage): OuterSender | undefined {
-  const originalSender = forwarderCandidate(message);
-  if (originalSender && originalSender !== message.from?.email) {
-    // Google Groups rewrites From to "'Jane Doe' via Support <support@acme.com>".
-    const name = (message.from?.name ?? '').replace(/\s+via\s+.*$/i, '').replace(/^['"]|['"]$/g, '').trim();
+  const originalSender = addressesIn(firstHeader(message, 'x-original-sender') ?? '')[0];
+  if (originalSender) {
+    // Google Groups rewrites From to "'Jane Doe' via Support <support@acme.com>" (or keeps it, when the
+    // sender's DMARC policy allows); the group itself is named in Mailing-list / List-Post.
+    const fromKept = message.from?.email === originalSender;
+    const name = fromKept ? message.from!.name : (message.from?.name ?? '').match(/^(.*?)\s+via\s/i)?.[1] ?? '';
+    const group = addressesIn(firstHeader(message, 'mailing-list') ?? firstHeader(message, 'list-post') ?? '')[0];
     return {
-      mailbox: { email: originalSender, name: message.from?.name.match(/\svia\s/i) ? name : '' },
+      mailbox: { email: originalSender, name: name.replace(/^['"]|['"]$/g, '').trim() },
       rule: 'x-original-sender',
       evidence: headerLine(message, 'x-original-sender')!,
-      forwardedBy: message.from?.email ?? null,
+      forwardedBy: group ?? (fromKept ? null : message.from?.email ?? null),
     };
   }
   if (!message.from || !isValidEmail(message.from.email)) return undefined;
@@ -106,14 +111,17 @@ function attachedForward(message: ParsedMessage): Forward | undefined {
  * A quick look before the full parser: every client's forwarded block carries a header-like line with an
  * address (`From: …`, `De : …`, `Von: …`, `差出人: …`). Mail without one is the common case and costs nothing.
  */
-const FORWARDED_BLOCK_HINT = /^[ \t>*]*[^\s:：]{1,20}[ \t]?[:：].*@/m;
+const FORWARDED_BLOCK_HINT = /^[ \t>*]*[^:：\n]{1,24}[:：].*@/m;
 
 function inlineForward(message: ParsedMessage): Forward | undefined {
   if (!message.text || !FORWARDED_BLOCK_HINT.test(message.text)) return undefined;
   // Called without the subject: with one, the parser ignores bodies whose subject lacks a forward prefix.
   const result = forwardParser.read(message.text);
   const address = result.forwarded ? result.email?.from?.address : null;
-  if (!address || !isValidEmail(address)) return undefined;
+  if (!address || !isValidEmail(address)) {
+    const block = findForwardedBlock(message.text, message.subject);
+    return block && { kind: 'inline-forward', sender: block.sender, evidence: block.fromLine };
+  }
   const email = normalizeEmail(address);
   const name = (result.email.from.name ?? '').replace(/^['"]|['"]$/g, '').trim();
   const evidenceLine = message.text.split(/\r?\n/).find((line) => line.toLowerCase().includes(email)) ?? `From: ${email}`;

@@ -9,8 +9,9 @@ import { Classification, ClassificationRule, Decision } from '../outcome';
 import { evidenceText, TraceEntry } from '../trace';
 
 export interface ForwardingConfirmation {
-  readonly code?: string;
-  readonly link?: string;
+  /** Newer confirmations carry only the link. */
+  readonly code: string | null;
+  readonly link: string | null;
   /** The Gmail address asking to forward to us. */
   readonly requestedBy?: string;
 }
@@ -38,11 +39,12 @@ const loop: Check = (message, ownDomains) => {
 
 const gmailForwardingConfirmation: Check = (message) => {
   if (message.from?.email !== GMAIL_FORWARDING_SENDER) return undefined;
-  const code = message.subject.match(/\(#(\d{6,})\)/)?.[1] ?? message.text.match(/:\s*(\d{6,})\b/)?.[1];
-  const link = message.text.match(/https:\/\/mail(?:-settings)?\.google\.com\/mail\/[^\s<>"')\]]+/)?.[0];
+  const code = message.subject.match(/\(#(\d{6,})\)/)?.[1] ?? message.text.match(/:\s*(\d{6,})\b/)?.[1] ?? null;
+  // The confirmation link is vf-…; the same mail carries a uf-… link that cancels: never keep that one.
+  const link = message.text.match(/https:\/\/mail(?:-settings)?\.google\.com\/mail\/(?:u\/\d+\/)?vf-[^\s<>"')\]]+/)?.[0] ?? null;
   const requestedBy = message.subject.match(/[\w.+-]+@[\w.-]+\.\w+/)?.[0]?.toLowerCase();
   return {
-    ...quarantine('forwarding-confirmation', 'gmail-forwarding-confirmation', headerLine(message, 'subject') ?? headerLine(message, 'from')),
+    ...quarantine('forwarding-confirmation', 'gmail-forwarding-confirmation', headerLine(message, 'from')),
     forwardingConfirmation: { code, link, requestedBy },
   };
 };

@@ -16,6 +16,8 @@ export interface Verdicts {
   readonly dkim?: VerdictStatus;
   readonly dmarc?: VerdictStatus;
   readonly source: 'ses-event' | 'ses-headers';
+  /** What SPF/DKIM were judged from: the Authentication-Results line, or the event's verdicts. */
+  readonly authEvidence?: string;
 }
 
 export interface ScreenResult {
@@ -42,18 +44,18 @@ export function verdictsFromHeaders(message: Pick<ParsedMessage, 'headerLines'>)
     dkim: method('dkim'),
     dmarc: method('dmarc'),
     source: 'ses-headers',
+    authEvidence: authResults && evidenceText(authResults),
   };
 }
 
 export function screen(message: Pick<ParsedMessage, 'headerLines'>, eventVerdicts?: Verdicts): ScreenResult {
-  const verdicts = eventVerdicts ?? verdictsFromHeaders(message);
+  const verdicts = mergeVerdicts(eventVerdicts, verdictsFromHeaders(message));
   if (!verdicts) {
     return { trace: { step: 'screen', decision: 'no verdicts', why: 'no SES verdicts in the event or headers' } };
   }
+  const fromEvent = (name: 'virus' | 'spam') => eventVerdicts?.[name] !== undefined && eventVerdicts[name] !== 'DISABLED';
   const evidence = (name: 'virus' | 'spam', header: string) =>
-    verdicts.source === 'ses-event'
-      ? `SES receipt ${name}Verdict: ${verdicts[name]}`
-      : evidenceText(headerLine(message, header) ?? `${header}: ${verdicts[name]}`);
+    fromEvent(name) ? `SES receipt ${name}Verdict: ${verdicts[name]}` : evidenceText(headerLine(message, header) ?? `${header}: ${verdicts[name]}`);
   // A virus is the graver finding: it wins when both fail.
   if (verdicts.virus === 'FAIL') {
     const quarantine = { classification: 'virus', rule: 'ses-virus-verdict', evidence: evidence('virus', 'x-ses-virus-verdict') } as const;
@@ -76,6 +78,19 @@ export function authenticationPassed(verdicts: Verdicts | undefined): boolean | 
   const judged = (status?: VerdictStatus) => status === 'PASS' || status === 'FAIL' || status === 'GRAY';
   if (!verdicts || (!judged(verdicts.spf) && !judged(verdicts.dkim))) return undefined;
   return verdicts.spf === 'PASS' || verdicts.dkim === 'PASS';
+}
+
+/**
+ * The event's verdicts win; where the event did not judge (DISABLED, absent), SES's headers fill in. Safe
+ * even if a sender forged those headers: a verdict can only quarantine the sender's own mail or withhold
+ * trust — never grant more than having no verdict at all.
+ */
+function mergeVerdicts(event: Verdicts | undefined, headers: Verdicts | undefined): Verdicts | undefined {
+  if (!event || !headers) return event ?? headers;
+  const judged = (name: 'spf' | 'dkim' | 'spam' | 'virus' | 'dmarc') => event[name] !== undefined && event[name] !== 'DISABLED';
+  const pick = (name: 'spam' | 'virus' | 'spf' | 'dkim' | 'dmarc') => (judged(name) ? event[name] : headers[name] ?? event[name]);
+  const authEvidence = judged('spf') || judged('dkim') ? event.authEvidence : headers.authEvidence;
+  return { spam: pick('spam'), virus: pick('virus'), spf: pick('spf'), dkim: pick('dkim'), dmarc: pick('dmarc'), source: event.source, authEvidence };
 }
 
 function statusOf(line: string | undefined): VerdictStatus | undefined {

@@ -1,0 +1,66 @@
+/**
+ * `npm start`: the whole system on this machine, no AWS account. DynamoDB Local, an S3 server and
+ * aws-ses-v2-local, the tables and bucket, a demo account, and the SMTP listener that plays SES inbound
+ * in front of the real inbound handler. Data persists under .local/data between restarts.
+ */
+import { join } from 'node:path';
+import { S3Client } from '@aws-sdk/client-s3';
+import { startLocalAws } from './local/aws-servers';
+import { LOCAL_RESOURCE_ENV, provisionLocalResources } from './local/provision';
+import { seedDemoAccount } from './local/seed';
+import { startSmtpInbound } from './local/smtp-inbound';
+
+const port = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
+
+async function main(): Promise<void> {
+  const dataDir = process.env.HOSTED_INBOX_DATA ?? join(process.cwd(), '.local', 'data');
+  const aws = await startLocalAws({
+    dataDir,
+    ports: { dynamodb: port('DYNAMODB_PORT', 8000), s3: port('S3_PORT', 4569), ses: port('SES_PORT', 8005) },
+  });
+  Object.assign(process.env, aws.env, { ...LOCAL_RESOURCE_ENV, INBOX_DOMAIN: process.env.INBOX_DOMAIN ?? LOCAL_RESOURCE_ENV.INBOX_DOMAIN });
+  await provisionLocalResources();
+  const demo = await seedDemoAccount();
+  // Imported after the environment points at the local stack: the handler reads it once.
+  const { handler } = await import('../functions/inbound/handler');
+  const smtp = await startSmtpInbound({
+    port: port('SMTP_PORT', 2525),
+    bucket: process.env.MAIL_BUCKET!,
+    rawMailPrefix: process.env.RAW_MAIL_PREFIX!,
+    s3: new S3Client({}),
+    handler,
+    onError: (error) => console.error('inbound handler failed (the SMTP client was told to retry):', error),
+  });
+
+  const to = demo.forwardingAddress;
+  console.log(`
+hosted-inbox is running locally${demo.created ? ' (demo account created)' : ''}. Data: ${dataDir}
+
+  SMTP (plays SES inbound)  smtp://127.0.0.1:${smtp.port}
+  DynamoDB Local            ${aws.endpoints.dynamodb}
+  S3 (s3rver)               ${aws.endpoints.s3}   bucket ${process.env.MAIL_BUCKET}
+  SES (aws-ses-v2-local)    ${aws.endpoints.ses}   sent mail: ${aws.endpoints.ses}/
+
+  Demo inbox forwarding address: ${to}
+  (demo agent, a trusted forwarder: ${demo.agentEmail})
+
+Send it a message:
+  printf 'From: Jane Customer <jane@example.org>\\r\\nTo: ${to}\\r\\nSubject: Hello\\r\\n\\r\\nMy order is late.\\r\\n' | curl -s smtp://127.0.0.1:${smtp.port} --mail-from jane@example.org --mail-rcpt ${to} -T -
+
+Explain how any .eml would be attributed:  npx hosted-inbox explain message.eml --trusted ${demo.agentEmail}
+Each processed message is logged below as JSON (outcome, conversation, rule). Ctrl-C stops everything.
+`);
+
+  const stop = async () => {
+    await smtp.stop();
+    await aws.stop();
+    process.exit(0);
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+main().catch((error) => {
+  console.error('hosted-inbox failed to start:', error);
+  process.exit(1);
+});
