@@ -128,9 +128,4 @@ export class HouseFunction extends Construct implements iam.IGrantable {
     for (const prefix of access.writePrefixes ?? []) bucket.grantPut(this.function, `${prefix}*`);
     return this;
   }
-
-  addEnvironment(name: string, value: string): this {
-    this.function.addEnvironment(name, value);
-    return this;
-  }
 }

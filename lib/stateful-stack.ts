@@ -26,9 +26,10 @@ export class StatefulStack extends Stack {
     this.data = new InboxData(this, 'Data', {
       rawMailRetention: Duration.days(props.rawMailRetentionDays ?? 365),
     });
-    // Easy DKIM (the default) also verifies the domain for SES once its CNAME records are published.
+    // Easy DKIM: SES manages and rotates the keys; its CNAME records also verify the domain for receiving.
     this.identity = new ses.EmailIdentity(this, 'DomainIdentity', {
       identity: ses.Identity.domain(props.domain),
+      dkimIdentity: ses.DkimIdentity.easyDkim(ses.EasyDkimSigningKeyLength.RSA_2048_BIT),
     });
 
     // The DNS records to create at the domain's DNS host.

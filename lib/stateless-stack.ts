@@ -3,7 +3,7 @@
  * hold only pointers to stored mail), so it can be destroyed and redeployed freely.
  */
 import * as path from 'path';
-import { CfnOutput, Duration, Stack, StackProps } from 'aws-cdk-lib';
+import { CfnOutput, CrossStackReferences, Duration, ReferenceStrength, Stack, StackProps } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
@@ -42,6 +42,9 @@ export class StatelessStack extends Stack {
 
   constructor(scope: Construct, id: string, props: StatelessStackProps) {
     super(scope, id, props);
+    // Strong (export/import) on purpose: CloudFormation then refuses to remove a table or the bucket from
+    // the data stack while this stack still uses it.
+    CrossStackReferences.of(this).consume(ReferenceStrength.STRONG);
 
     // Sized for SES's 40 MB limit: the handler streams attachments, and more memory also buys CPU.
     this.inboundFunction = new HouseFunction(this, 'Inbound', {
@@ -49,7 +52,7 @@ export class StatelessStack extends Stack {
       description: 'Files received mail into conversations',
       memorySize: 1024,
       timeout: Duration.minutes(2),
-      environment: { INBOX_DOMAIN: props.domain, POWERTOOLS_SERVICE_NAME: 'inbound' },
+      environment: { INBOX_DOMAIN: props.domain },
     })
       .bindTables(props.tables, 'readWrite')
       .bindMailBucket(props.bucket, {

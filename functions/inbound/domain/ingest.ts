@@ -167,7 +167,7 @@ async function decideForInbox(input: DecideInput): Promise<StoredPlan | Quaranti
     threadKeys: input.keys,
     knownThreadIds: [...context.thread.entries.keys()],
     message: {
-      subject: message.subject,
+      subject: message.subject.slice(0, 998),
       date: message.date,
       from: attributed.contact,
       outerFrom,
@@ -223,8 +223,9 @@ function alreadyProcessed(receiptKey: string, receipt: { outcome: string }, trac
 function summarize(message: ParsedMessage): MessageSummary {
   return {
     from: message.from,
-    subject: message.subject,
-    messageIdHeader: message.messageId,
+    // Bounded: a summary must never push a record past DynamoDB's item limit.
+    subject: message.subject.slice(0, 998),
+    messageIdHeader: message.messageId?.slice(0, 998),
     date: message.date,
     sizeBytes: message.sizeBytes,
     attachmentCount: message.attachments.length,
