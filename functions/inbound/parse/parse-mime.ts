@@ -4,7 +4,7 @@
  * whole in memory; only bodies and headers are kept.
  */
 import { createHash } from 'node:crypto';
-import { PassThrough, Readable, Transform } from 'node:stream';
+import { PassThrough, Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { AddressObject, MailParser, simpleParser } from 'mailparser';
 import { UnparseableMessageError } from '../domain/errors';
@@ -44,12 +44,8 @@ export const MAILPARSER_OPTIONS = {
 export async function parseMime(raw: Readable, sink: AttachmentSink): Promise<ParsedMessage> {
   const parser = new MailParser(MAILPARSER_OPTIONS);
   let sizeBytes = 0;
-  const counter = new Transform({
-    transform(chunk: Buffer, _encoding, callback) {
-      sizeBytes += chunk.length;
-      callback(null, chunk);
-    },
-  });
+  // A listener, not a Transform: counting must not add a stream stage per chunk.
+  raw.on('data', (chunk: Buffer) => (sizeBytes += chunk.length));
 
   let headerLines: HeaderLine[] = [];
   let headers = new Map<string, unknown>();
@@ -79,7 +75,7 @@ export async function parseMime(raw: Readable, sink: AttachmentSink): Promise<Pa
   });
 
   try {
-    await pipeline(raw, counter, parser);
+    await pipeline(raw, parser);
     await Promise.all(pending);
   } catch (error) {
     if (error instanceof SinkError) throw error.cause;

@@ -109,9 +109,10 @@ function attachedForward(message: ParsedMessage): Forward | undefined {
 
 /**
  * A quick look before the full parser: every client's forwarded block carries a header-like line with an
- * address (`From: …`, `De : …`, `Von: …`, `差出人: …`). Mail without one is the common case and costs nothing.
+ * address (`From: …`, `De : …`, `Von: …`, `差出人: …`). Labels hold no digits or commas, which keeps reply
+ * quote lines ("On Mon, 3 Mar 2025 at 10:00, Jane <jane@…> wrote:") out. Most mail costs nothing more.
  */
-const FORWARDED_BLOCK_HINT = /^[ \t>*]*[^:：\n]{1,24}[:：].*@/m;
+const FORWARDED_BLOCK_HINT = /^[ \t>*]*[^:：\n\d,]{1,24}[:：].*@/m;
 
 function inlineForward(message: ParsedMessage): Forward | undefined {
   if (!message.text || !FORWARDED_BLOCK_HINT.test(message.text)) return undefined;
