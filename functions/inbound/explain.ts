@@ -21,26 +21,42 @@ export interface ExplainOptions {
 
 const EXPLAIN_ACCOUNT = 'explain';
 
-export async function explainMessage(raw: Readable, options: ExplainOptions = {}): Promise<Record<string, unknown>> {
-  const inboxAddress = options.inbox ? routingAddress(options.inbox) : undefined;
-  const trusted = (options.trusted ?? []).map((email) => email.trim().toLowerCase());
+export interface DryRunOptions {
+  /** The only address that routes (normalized); without it every address routes to the one inbox. */
+  readonly inbox?: string;
+  readonly trusted: readonly string[];
+  /** Message-IDs the inbox already has stored, all in one conversation. @default none */
+  readonly knownThreadIds?: readonly string[];
+}
+
+/**
+ * Ports that read the message from memory and write nothing: one synthetic inbox, the given trusted
+ * forwarders, no members. Used by `explain` and by the benchmark of the decision chain.
+ */
+export function dryRunPorts(raw: Readable, options: DryRunOptions): InboundPorts {
   let ids = 0;
-  const ports: InboundPorts = {
+  return {
     openRaw: async () => raw,
     attachmentSink: () => discardAttachments,
     lookupRoutes: async (addresses) => {
-      const routed = inboxAddress ? addresses.filter((address) => address === inboxAddress) : addresses;
+      const routed = options.inbox ? addresses.filter((address) => address === options.inbox) : addresses;
       return { routes: new Map(routed.map((address) => [address, { inboxId: 'explain', accountId: EXPLAIN_ACCOUNT, address }])) };
     },
     loadInboxContext: async ({ route }) => ({
-      inbox: { inboxId: route.inboxId, accountId: EXPLAIN_ACCOUNT, address: route.address, teamAddresses: [], trustedForwarders: trusted },
+      inbox: { inboxId: route.inboxId, accountId: EXPLAIN_ACCOUNT, address: route.address, teamAddresses: [], trustedForwarders: options.trusted },
       memberEmails: new Set(),
-      thread: { entries: new Map() },
+      thread: { entries: new Map((options.knownThreadIds ?? []).map((id) => [id, { conversationId: 'cv_known', storedMessageId: 'ms_known' }])) },
     }),
     storeBodies: async () => ({}),
     commit: async () => undefined,
     newId: (prefix) => `${prefix}_new${++ids}`,
   };
+}
+
+export async function explainMessage(raw: Readable, options: ExplainOptions = {}): Promise<Record<string, unknown>> {
+  const inboxAddress = options.inbox ? routingAddress(options.inbox) : undefined;
+  const trusted = (options.trusted ?? []).map((email) => email.trim().toLowerCase());
+  const ports = dryRunPorts(raw, { inbox: inboxAddress, trusted });
   const envelope = {
     raw: { bucket: 'file', key: 'message.eml' },
     recipients: inboxAddress ? [inboxAddress] : [],

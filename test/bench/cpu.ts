@@ -7,8 +7,8 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { MailParser } from 'mailparser';
 import { ingestInbound } from '../../functions/inbound/domain/ingest';
-import type { InboundPorts } from '../../functions/inbound/domain/ports';
-import { discardAttachments, MAILPARSER_OPTIONS } from '../../functions/inbound/parse/parse-mime';
+import { dryRunPorts } from '../../functions/inbound/explain';
+import { MAILPARSER_OPTIONS } from '../../functions/inbound/parse/parse-mime';
 import { BENCH_INBOX, BenchMessage, fixtureMessages, generatedMessages } from './corpus';
 
 export interface CpuFigures {
@@ -44,23 +44,9 @@ export async function mailparserOnly(raw: Buffer): Promise<void> {
   await Promise.all(drained);
 }
 
-/** The use case with explain-style ports: one routed inbox, the message's trusted forwarders, no writes. */
+/** The use case over explain's dry-run ports: one routed inbox, the message's trusted forwarders, no writes. */
 export async function chainOnly(message: BenchMessage): Promise<string> {
-  const ports: InboundPorts = {
-    openRaw: async () => Readable.from([message.raw]),
-    attachmentSink: () => discardAttachments,
-    lookupRoutes: async (addresses) => ({
-      routes: new Map(addresses.filter((address) => address === BENCH_INBOX).map((address) => [address, { inboxId: 'inb_bench', accountId: 'acct_bench', address }])),
-    }),
-    loadInboxContext: async ({ route }) => ({
-      inbox: { ...route, teamAddresses: [], trustedForwarders: message.trusted },
-      memberEmails: new Set(),
-      thread: { entries: new Map(message.knownThreadIds.map((id) => [id, { conversationId: 'cv_parent', storedMessageId: 'ms_parent' }])) },
-    }),
-    storeBodies: async () => ({}),
-    commit: async () => undefined,
-    newId: (prefix) => `${prefix}_bench`,
-  };
+  const ports = dryRunPorts(Readable.from([message.raw]), { inbox: BENCH_INBOX, trusted: message.trusted, knownThreadIds: message.knownThreadIds });
   const envelope = { raw: { bucket: 'bench', key: message.name }, recipients: [BENCH_INBOX], receivedAt: '2025-03-03T10:00:00.000Z' };
   return (await ingestInbound(envelope, ports, { inboxDomain: 'inbox.example.com' })).outcome;
 }

@@ -10,8 +10,8 @@ import { UnparseableMessageError } from './errors';
 import type { ParsedMessage } from './message';
 import { normalizeEmail } from './addresses';
 import type { InboundPlan, MessageSummary, QuarantinePlan, StoredPlan } from './plan';
-import { CommitConflict, InboundEnvelope, InboundPorts, InboxContext } from './ports';
-import { attributeSender, forwarderCandidate, TrustPolicy } from './steps/attribute-sender';
+import { CommitConflict, InboundEnvelope, InboundPorts, InboxContext, StoredBodies } from './ports';
+import { attributeSender, readSenders, Senders, TrustPolicy } from './steps/attribute-sender';
 import { classify } from './steps/classify';
 import { findInbox, inboxCandidates, InboxRoute } from './steps/find-inbox';
 import { screen, Verdicts } from './steps/screen';
@@ -91,13 +91,18 @@ export async function ingestInbound(envelope: InboundEnvelope, ports: InboundPor
     });
   }
 
+  // What does not depend on the inbox context is worked out once, not again on each conflict retry:
+  // the senders (the forward parse is the chain's costliest step), the thread keys, the stored bodies.
+  const senders = readSenders(message);
   const keys = threadKeys(message);
   const threadIds = [keys.own, ...keys.referenced].filter((id): id is string => !!id);
+  let bodies: Promise<StoredBodies> | undefined;
+  const storeBodiesOnce = () => (bodies ??= storeBodies(ports, base.receiptId, message));
   const maxAttempts = options.maxAttempts ?? 5;
   for (let attempt = 1; ; attempt++) {
-    const context = await ports.loadInboxContext({ route, forwarder: forwarderCandidate(message), threadIds, replyToken: found.replyToken });
+    const context = await ports.loadInboxContext({ route, forwarder: senders.outer?.mailbox.email, threadIds, replyToken: found.replyToken });
     const stepTrace = [...trace];
-    const plan = await decideForInbox({ message, summary, route, context, keys, replyToken: found.replyToken, verdicts: screened.verdicts, ports, base, trace: stepTrace });
+    const plan = await decideForInbox({ message, senders, summary, route, context, keys, replyToken: found.replyToken, verdicts: screened.verdicts, storeBodies: storeBodiesOnce, newId: ports.newId, base, trace: stepTrace });
     try {
       await ports.commit(plan);
       return plan;
@@ -113,13 +118,15 @@ export async function ingestInbound(envelope: InboundEnvelope, ports: InboundPor
 
 interface DecideInput {
   readonly message: ParsedMessage;
+  readonly senders: Senders;
   readonly summary: MessageSummary;
   readonly route: InboxRoute;
   readonly context: InboxContext;
   readonly keys: ReturnType<typeof threadKeys>;
   readonly replyToken?: string;
   readonly verdicts?: Verdicts;
-  readonly ports: InboundPorts;
+  readonly storeBodies: () => Promise<StoredBodies>;
+  readonly newId: InboundPorts['newId'];
   readonly base: { receiptKey: string; receiptId: string; raw: InboundEnvelope['raw']; receivedAt: string };
   readonly trace: TraceEntry[];
 }
@@ -127,7 +134,7 @@ interface DecideInput {
 async function decideForInbox(input: DecideInput): Promise<StoredPlan | QuarantinePlan> {
   const { message, summary, route, context, trace, base } = input;
   const screenedVerdicts = input.verdicts;
-  const attributed = attributeSender(message, trustPolicy(context), screenedVerdicts);
+  const attributed = attributeSender(input.senders, trustPolicy(context), screenedVerdicts);
   trace.push(attributed.trace);
   if (!attributed.contact) {
     const reason = { rule: 'no-sender', evidence: attributed.trace.why } as const;
@@ -145,12 +152,7 @@ async function decideForInbox(input: DecideInput): Promise<StoredPlan | Quaranti
   }
 
   const textTruncated = message.text.length > INLINE_TEXT_LIMIT;
-  const manyAttachments = message.attachments.length > INLINE_ATTACHMENT_LIMIT;
-  const bodies = await input.ports.storeBodies(base.receiptId, {
-    text: textTruncated ? message.text : undefined,
-    html: message.html,
-    attachments: manyAttachments ? message.attachments : undefined,
-  });
+  const bodies = await input.storeBodies();
   const outerFrom = message.from && message.from.email !== attributed.contact.email ? message.from : undefined;
   return {
     ...base,
@@ -162,12 +164,12 @@ async function decideForInbox(input: DecideInput): Promise<StoredPlan | Quaranti
     conversation:
       thread.kind === 'existing'
         ? { conversationId: thread.conversationId, isNew: false, rule: thread.rule, evidence: thread.evidence }
-        : { conversationId: input.ports.newId('cv'), isNew: true, rule: thread.rule, evidence: thread.evidence },
-    messageId: input.ports.newId('ms'),
+        : { conversationId: input.newId('cv'), isNew: true, rule: thread.rule, evidence: thread.evidence },
+    messageId: input.newId('ms'),
     threadKeys: input.keys,
     knownThreadIds: [...context.thread.entries.keys()],
     message: {
-      subject: message.subject.slice(0, 998),
+      subject: message.subject,
       date: message.date,
       from: attributed.contact,
       outerFrom,
@@ -185,6 +187,15 @@ async function decideForInbox(input: DecideInput): Promise<StoredPlan | Quaranti
     },
     trace,
   };
+}
+
+/** Bodies too large for the item, HTML always, and an attachment list too long for it go to S3. */
+function storeBodies(ports: InboundPorts, receiptId: string, message: ParsedMessage): Promise<StoredBodies> {
+  return ports.storeBodies(receiptId, {
+    text: message.text.length > INLINE_TEXT_LIMIT ? message.text : undefined,
+    html: message.html,
+    attachments: message.attachments.length > INLINE_ATTACHMENT_LIMIT ? message.attachments : undefined,
+  });
 }
 
 function trustPolicy(context: InboxContext): TrustPolicy {
@@ -223,9 +234,8 @@ function alreadyProcessed(receiptKey: string, receipt: { outcome: string }, trac
 function summarize(message: ParsedMessage): MessageSummary {
   return {
     from: message.from,
-    // Bounded: a summary must never push a record past DynamoDB's item limit.
-    subject: message.subject.slice(0, 998),
-    messageIdHeader: message.messageId?.slice(0, 998),
+    subject: message.subject,
+    messageIdHeader: message.messageId,
     date: message.date,
     sizeBytes: message.sizeBytes,
     attachmentCount: message.attachments.length,

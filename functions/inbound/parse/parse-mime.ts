@@ -35,6 +35,9 @@ export const discardAttachments: AttachmentSink = {
 /** How much of a forwarded message/rfc822 part is kept to read its headers. */
 const ATTACHED_HEADER_BYTES = 64 * 1024;
 
+/** Longest subject / Message-ID kept (RFC 5322's line limit): no header can push a record past DynamoDB's item limit. */
+const MAX_HEADER_TEXT = 998;
+
 export const MAILPARSER_OPTIONS = {
   skipTextToHtml: true,
   skipImageLinks: true,
@@ -89,9 +92,9 @@ export async function parseMime(raw: Readable, sink: AttachmentSink): Promise<Pa
     from: mailboxes(headers.get('from'))[0],
     to: mailboxes(headers.get('to')),
     cc: mailboxes(headers.get('cc')),
-    subject: typeof headers.get('subject') === 'string' ? (headers.get('subject') as string) : '',
+    subject: typeof headers.get('subject') === 'string' ? (headers.get('subject') as string).slice(0, MAX_HEADER_TEXT) : '',
     date: validDate(headers.get('date')),
-    messageId: messageIdsIn(headers.get('message-id') as string | undefined)[0],
+    messageId: messageIdsIn(headers.get('message-id') as string | undefined)[0]?.slice(0, MAX_HEADER_TEXT),
     inReplyTo: messageIdsIn(headers.get('in-reply-to') as string | undefined).at(-1),
     references: [headers.get('references')].flat().flatMap((value) => messageIdsIn(value as string | undefined)),
     text,

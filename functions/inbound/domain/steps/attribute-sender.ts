@@ -26,7 +26,7 @@ export type AttributeResult =
     }
   | { readonly contact: null; readonly trace: TraceEntry };
 
-interface Forward {
+export interface Forward {
   readonly kind: 'inline-forward' | 'attached-forward';
   readonly sender: Mailbox;
   readonly evidence: string;
@@ -34,12 +34,23 @@ interface Forward {
 
 const forwardParser = new EmailForwardParser();
 
-export function attributeSender(message: ParsedMessage, trust: TrustPolicy, verdicts?: Verdicts): AttributeResult {
+/** What the message says about its senders: read once per message, whatever the trust turns out to be. */
+export interface Senders {
+  /** Who sent what we received (the Google Group poster, else From), with any auto-forward trace. */
+  readonly outer?: OuterSender;
+  /** The sender named inside a manual forward, if the message is one. */
+  readonly forward?: Forward;
+}
+
+export function readSenders(message: ParsedMessage): Senders {
   const outer = outerSender(message);
+  return { outer, forward: outer && (attachedForward(message) ?? inlineForward(message)) };
+}
+
+export function attributeSender({ outer, forward }: Senders, trust: TrustPolicy, verdicts?: Verdicts): AttributeResult {
   if (!outer) {
     return { contact: null, trace: { step: 'attribute', decision: 'no sender', why: 'no usable From or X-Original-Sender address' } };
   }
-  const forward = attachedForward(message) ?? inlineForward(message);
   if (forward) {
     const trustReason = trust.trustReason(outer.mailbox.email);
     const authenticated = authenticationPassed(verdicts);
@@ -61,12 +72,7 @@ function decided(contact: Mailbox, rule: AttributionRule, evidence: string, forw
   return { contact, attribution, forwardedBy, trace: { step: 'attribute', decision: contact.email, why } };
 }
 
-/** The address whose trust decides a forward: the Google Group poster, else From. Looked up before attribution. */
-export function forwarderCandidate(message: ParsedMessage): string | undefined {
-  return addressesIn(firstHeader(message, 'x-original-sender') ?? '')[0] ?? message.from?.email;
-}
-
-interface OuterSender {
+export interface OuterSender {
   readonly mailbox: Mailbox;
   readonly rule: AttributionRule;
   readonly evidence: string;
