@@ -1,14 +1,19 @@
 /**
  * The hosted-inbox command line.
  *   hosted-inbox explain FILE.eml [--trusted EMAIL]... [--inbox ADDRESS] [--domain DOMAIN]
- * Prints one JSON object on stdout. Exit 0 on success; 2 on bad usage; 1 when the file cannot be read.
+ *     Prints one JSON object on stdout. Exit 0 on success; 2 on bad usage; 1 when the file cannot be read.
+ *   hosted-inbox token [--user EMAIL] [--account ID] [--api URL]
+ *     Prints a bearer token for a user of the running local stack (`npm start`). Exit 1 if it cannot.
  */
 import { createReadStream } from 'node:fs';
 import { access } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { explainMessage } from '../functions/inbound/explain';
+import { LOCAL_TOKEN_PATH } from './local/http-api';
 
-const USAGE = 'usage: hosted-inbox explain FILE.eml [--trusted EMAIL]... [--inbox ADDRESS] [--domain DOMAIN]';
+const EXPLAIN_USAGE = 'usage: hosted-inbox explain FILE.eml [--trusted EMAIL]... [--inbox ADDRESS] [--domain DOMAIN]';
+const TOKEN_USAGE = 'usage: hosted-inbox token [--user EMAIL] [--account ID] [--api URL]';
+const USAGE = `${EXPLAIN_USAGE}\n${TOKEN_USAGE}`;
 
 async function explain(args: string[]): Promise<number> {
   let parsed;
@@ -19,12 +24,12 @@ async function explain(args: string[]): Promise<number> {
       options: { trusted: { type: 'string', multiple: true }, inbox: { type: 'string' }, domain: { type: 'string' } },
     });
   } catch (error) {
-    process.stderr.write(`${(error as Error).message}\n${USAGE}\n`);
+    process.stderr.write(`${(error as Error).message}\n${EXPLAIN_USAGE}\n`);
     return 2;
   }
   const [file, ...extra] = parsed.positionals;
   if (!file || extra.length) {
-    process.stderr.write(`${USAGE}\n`);
+    process.stderr.write(`${EXPLAIN_USAGE}\n`);
     return 2;
   }
   try {
@@ -47,9 +52,38 @@ async function explain(args: string[]): Promise<number> {
   }
 }
 
+async function token(args: string[]): Promise<number> {
+  let values;
+  try {
+    ({ values } = parseArgs({ args, options: { user: { type: 'string' }, account: { type: 'string' }, api: { type: 'string' } } }));
+  } catch (error) {
+    process.stderr.write(`${(error as Error).message}\n${TOKEN_USAGE}\n`);
+    return 2;
+  }
+  const api = values.api ?? `http://127.0.0.1:${process.env.API_PORT ?? 3000}`;
+  const url = new URL(LOCAL_TOKEN_PATH, api);
+  url.searchParams.set('email', values.user ?? 'agent@demo.example');
+  if (values.account) url.searchParams.set('account', values.account);
+  let response: Response;
+  try {
+    response = await fetch(url);
+  } catch (error) {
+    process.stderr.write(`hosted-inbox token: cannot reach the local API at ${api} (is \`npm start\` running?): ${(error as Error).message}\n`);
+    return 1;
+  }
+  const body = (await response.json().catch(() => ({}))) as { token?: string; message?: string };
+  if (!response.ok || !body.token) {
+    process.stderr.write(`hosted-inbox token: ${body.message ?? `the local API answered ${response.status}`}\n`);
+    return 1;
+  }
+  process.stdout.write(`${body.token}\n`);
+  return 0;
+}
+
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   if (command === 'explain') return explain(rest);
+  if (command === 'token') return token(rest);
   process.stderr.write(`${USAGE}\n`);
   return 2;
 }

@@ -7,7 +7,9 @@ import { join } from 'node:path';
 import { S3Client } from '@aws-sdk/client-s3';
 import { startLocalAws } from './local/aws-servers';
 import { LOCAL_RESOURCE_ENV, provisionLocalResources } from './local/provision';
-import { seedDemoAccount } from './local/seed';
+import { startLocalHttpApi } from './local/http-api';
+import { loadLocalAuth } from './local/local-auth';
+import { localIdentity, seedDemoAccount } from './local/seed';
 import { startSmtpInbound } from './local/smtp-inbound';
 
 const port = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
@@ -32,10 +34,17 @@ async function main(): Promise<void> {
     onError: (error) => console.error('inbound handler failed (the SMTP client was told to retry):', error),
   });
 
+  const api = await startLocalHttpApi({
+    port: port('API_PORT', 3000),
+    auth: await loadLocalAuth(join(dataDir, 'local-auth.json')),
+    identityFor: localIdentity,
+  });
+
   const to = demo.forwardingAddress;
   console.log(`
 hosted-inbox is running locally${demo.created ? ' (demo account created)' : ''}. Data: ${dataDir}
 
+  HTTP API                  ${api.url}   (bearer token: npx hosted-inbox token [--user EMAIL])
   SMTP (plays SES inbound)  smtp://127.0.0.1:${smtp.port}
   DynamoDB Local            ${aws.endpoints.dynamodb}
   S3 (s3rver)               ${aws.endpoints.s3}   bucket ${process.env.MAIL_BUCKET}
@@ -47,11 +56,17 @@ hosted-inbox is running locally${demo.created ? ' (demo account created)' : ''}.
 Send it a message:
   printf 'From: Jane Customer <jane@example.org>\\r\\nTo: ${to}\\r\\nSubject: Hello\\r\\n\\r\\nMy order is late.\\r\\n' | curl -s smtp://127.0.0.1:${smtp.port} --mail-from jane@example.org --mail-rcpt ${to} -T -
 
+Walk the setup wizard:
+  TOKEN=$(npx hosted-inbox token)
+  curl -s -H "authorization: Bearer $TOKEN" ${api.url}/channels
+  curl -s -H "authorization: Bearer $TOKEN" -H 'content-type: application/json' -d '{"name":"Sales","channel":"team-email","accountType":"shared","provider":"other"}' ${api.url}/inboxes
+
 Explain how any .eml would be attributed:  npx hosted-inbox explain message.eml --trusted ${demo.agentEmail}
 Each processed message is logged below as JSON (outcome, conversation, rule). Ctrl-C stops everything.
 `);
 
   const stop = async () => {
+    await api.stop();
     await smtp.stop();
     await aws.stop();
     process.exit(0);

@@ -1,10 +1,15 @@
 /**
- * Accounts, members and inboxes (the part the inbound pipeline reads). The setup wizard API extends this;
- * for now it serves seeding (`npm start`) and tests.
+ * Accounts, users and teams in the inboxes table, all in the account's partition (`ACCOUNT#<id>`), so every
+ * read is scoped by construction. Also seeds connected inboxes directly (the demo account, tests).
  */
-import { DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { listAccountItems } from './account-items';
+import type { Account, Team, User } from '../directory/model';
+import { DirectoryStore, EmailInUse, TeamChanges, UserChanges } from '../directory/ports';
 import { routingAddress } from '../inbound/domain/addresses';
-import { keys } from './keys';
+import { batchGet, keyString } from './batch-get';
+import { ACCOUNT_ITEMS, keys } from './keys';
 
 export interface NewInbox {
   readonly inboxId: string;
@@ -15,59 +20,138 @@ export interface NewInbox {
   readonly trustedForwarders?: readonly string[];
 }
 
-export class DynamoDirectory {
+type Stored = Record<string, unknown>;
+
+/** The item without its keys and bookkeeping: what the API returns. */
+function strip<T>(item: Stored | undefined): T | undefined {
+  if (!item) return undefined;
+  const { pk: _pk, sk: _sk, createdAt: _created, updatedAt: _updated, ...rest } = item;
+  return rest as T;
+}
+
+/** `SET a = :a, b = :b` for the defined fields of `changes`, plus updatedAt. */
+export function setExpression(changes: Record<string, unknown>) {
+  const fields = Object.entries({ ...changes, updatedAt: new Date().toISOString() }).filter(([, value]) => value !== undefined);
+  return {
+    UpdateExpression: `SET ${fields.map(([name]) => `#${name} = :${name}`).join(', ')}`,
+    ExpressionAttributeNames: Object.fromEntries(fields.map(([name]) => [`#${name}`, name])),
+    ExpressionAttributeValues: Object.fromEntries(fields.map(([name, value]) => [`:${name}`, value])),
+  };
+}
+
+const isConditionFailure = (error: unknown) => (error as Error).name === 'ConditionalCheckFailedException';
+
+export class DynamoDirectory implements DirectoryStore {
   constructor(
     private readonly client: DynamoDBDocumentClient,
-    private readonly inboxesTable: string,
+    private readonly table: string,
   ) {}
 
-  async createAccount(account: { accountId: string; name: string; subdomain: string }, members: ReadonlyArray<{ userId: string; email: string; name: string }>): Promise<void> {
+  /** Creates an account with its first users; the subdomain must be unused. */
+  async createAccount(account: Account, users: ReadonlyArray<Pick<User, 'userId' | 'email' | 'name'>>): Promise<void> {
     const now = new Date().toISOString();
     await this.client.send(
       new TransactWriteCommand({
         TransactItems: [
-          { Put: { TableName: this.inboxesTable, Item: { ...keys.account(account.accountId), ...account, createdAt: now }, ConditionExpression: 'attribute_not_exists(pk)' } },
-          ...members.flatMap((member) => {
-            const email = member.email.toLowerCase();
-            const user = { ...member, email, accountId: account.accountId, availability: 'available', createdAt: now };
-            return [
-              { Put: { TableName: this.inboxesTable, Item: { ...keys.user(account.accountId, member.userId), ...user } } },
-              { Put: { TableName: this.inboxesTable, Item: { ...keys.member(account.accountId, email), userId: member.userId, email } } },
-            ];
-          }),
+          { Put: { TableName: this.table, Item: { ...keys.account(account.accountId), ...account, createdAt: now }, ConditionExpression: 'attribute_not_exists(pk)' } },
+          { Put: { TableName: this.table, Item: { ...keys.subdomain(account.subdomain), accountId: account.accountId }, ConditionExpression: 'attribute_not_exists(pk)' } },
+          ...users.flatMap((user) => this.userPuts({ ...user, email: user.email.toLowerCase(), accountId: account.accountId, availability: 'available', capacity: null }, now)),
         ],
       }),
     );
   }
 
-  async inbox(inboxId: string): Promise<Record<string, unknown> | undefined> {
-    return (await this.client.send(new GetCommand({ TableName: this.inboxesTable, Key: keys.inbox(inboxId) }))).Item;
+  async account(accountId: string): Promise<Account | undefined> {
+    return strip((await this.client.send(new GetCommand({ TableName: this.table, Key: keys.account(accountId) }))).Item);
   }
 
-  /** Creates the inbox and claims its forwarding address, which must be unused across all accounts. */
+  async renameAccount(accountId: string, name: string): Promise<Account | undefined> {
+    return this.update(keys.account(accountId), { name });
+  }
+
+  async users(accountId: string): Promise<User[]> {
+    return this.list(accountId, ACCOUNT_ITEMS.user);
+  }
+
+  async user(accountId: string, userId: string): Promise<User | undefined> {
+    return strip((await this.client.send(new GetCommand({ TableName: this.table, Key: keys.user(accountId, userId) }))).Item);
+  }
+
+  /** The user an email belongs to in this account (the inbound pipeline's forwarder check reads the same item). */
+  async member(accountId: string, email: string): Promise<{ userId: string; email: string } | undefined> {
+    const item = (await this.client.send(new GetCommand({ TableName: this.table, Key: keys.member(accountId, email.toLowerCase()) }))).Item;
+    return item && { userId: String(item.userId), email: String(item.email) };
+  }
+
+  async usersById(accountId: string, userIds: readonly string[]): Promise<ReadonlyMap<string, User>> {
+    return this.byIds(userIds, (userId) => keys.user(accountId, userId));
+  }
+
+  /** The user and its member entry (what the inbound pipeline checks forwarders against), both new. */
+  async createUser(user: User): Promise<void> {
+    try {
+      await this.client.send(new TransactWriteCommand({ TransactItems: this.userPuts(user, new Date().toISOString()) }));
+    } catch (error) {
+      if (error instanceof TransactionCanceledException && error.CancellationReasons?.[1]?.Code === 'ConditionalCheckFailed') throw new EmailInUse(user.email);
+      throw error;
+    }
+  }
+
+  async updateUser(accountId: string, userId: string, changes: UserChanges): Promise<User | undefined> {
+    return this.update(keys.user(accountId, userId), changes);
+  }
+
+  async teams(accountId: string): Promise<Team[]> {
+    return this.list(accountId, ACCOUNT_ITEMS.team);
+  }
+
+  async team(accountId: string, teamId: string): Promise<Team | undefined> {
+    return strip((await this.client.send(new GetCommand({ TableName: this.table, Key: keys.team(accountId, teamId) }))).Item);
+  }
+
+  async teamsById(accountId: string, teamIds: readonly string[]): Promise<ReadonlyMap<string, Team>> {
+    return this.byIds(teamIds, (teamId) => keys.team(accountId, teamId));
+  }
+
+  async createTeam(team: Team): Promise<void> {
+    const now = new Date().toISOString();
+    await this.client.send(
+      new PutCommand({ TableName: this.table, Item: { ...keys.team(team.accountId, team.teamId), ...team, createdAt: now, updatedAt: now }, ConditionExpression: 'attribute_not_exists(pk)' }),
+    );
+  }
+
+  async updateTeam(accountId: string, teamId: string, changes: TeamChanges): Promise<Team | undefined> {
+    return this.update(keys.team(accountId, teamId), changes);
+  }
+
+  /** Seeds a connected inbox directly, claiming its forwarding address (which must be unused). */
   async createInbox(inbox: NewInbox): Promise<void> {
     const address = routingAddress(inbox.forwardingAddress);
+    const now = new Date().toISOString();
     await this.client.send(
       new TransactWriteCommand({
         TransactItems: [
           {
             Put: {
-              TableName: this.inboxesTable,
+              TableName: this.table,
               Item: {
-                ...keys.inbox(inbox.inboxId),
+                ...keys.inbox(inbox.accountId, inbox.inboxId),
                 ...inbox,
                 forwardingAddress: address,
+                claimedAddresses: [address],
                 teamAddresses: (inbox.teamAddresses ?? []).map((email) => email.toLowerCase()),
                 trustedForwarders: (inbox.trustedForwarders ?? []).map((email) => email.toLowerCase()),
                 status: 'connected',
-                createdAt: new Date().toISOString(),
+                version: 1,
+                createdAt: now,
+                connectedAt: now,
               },
               ConditionExpression: 'attribute_not_exists(pk)',
             },
           },
           {
             Put: {
-              TableName: this.inboxesTable,
+              TableName: this.table,
               Item: { ...keys.address(address), inboxId: inbox.inboxId, accountId: inbox.accountId, address },
               ConditionExpression: 'attribute_not_exists(pk)',
             },
@@ -75,5 +159,47 @@ export class DynamoDirectory {
         ],
       }),
     );
+  }
+
+  /** The raw inbox item (tests look at what the inbound pipeline wrote on it). */
+  async inboxItem(accountId: string, inboxId: string): Promise<Stored | undefined> {
+    return (await this.client.send(new GetCommand({ TableName: this.table, Key: keys.inbox(accountId, inboxId) }))).Item;
+  }
+
+  private userPuts(user: User, now: string) {
+    return [
+      { Put: { TableName: this.table, Item: { ...keys.user(user.accountId, user.userId), ...user, createdAt: now, updatedAt: now }, ConditionExpression: 'attribute_not_exists(pk)' } },
+      { Put: { TableName: this.table, Item: { ...keys.member(user.accountId, user.email), userId: user.userId, email: user.email }, ConditionExpression: 'attribute_not_exists(pk)' } },
+    ];
+  }
+
+  private async list<T>(accountId: string, prefix: string): Promise<T[]> {
+    return (await listAccountItems(this.client, this.table, accountId, prefix)).map((item) => strip<T>(item)!);
+  }
+
+  private async byIds<T>(ids: readonly string[], keyOf: (id: string) => { pk: string; sk: string }): Promise<ReadonlyMap<string, T>> {
+    const found = new Map<string, T>();
+    // BatchGetItem takes at most 100 keys.
+    for (let start = 0; start < ids.length; start += 100) {
+      const chunk = ids.slice(start, start + 100);
+      const items = (await batchGet(this.client, { [this.table]: chunk.map(keyOf) })).get(this.table)!;
+      for (const id of chunk) {
+        const item = items.get(keyString(keyOf(id)));
+        if (item) found.set(id, strip<T>(item)!);
+      }
+    }
+    return found;
+  }
+
+  private async update<T>(key: { pk: string; sk: string }, changes: Record<string, unknown>): Promise<T | undefined> {
+    try {
+      const result = await this.client.send(
+        new UpdateCommand({ TableName: this.table, Key: key, ...setExpression(changes), ConditionExpression: 'attribute_exists(pk)', ReturnValues: 'ALL_NEW' }),
+      );
+      return strip(result.Attributes);
+    } catch (error) {
+      if (isConditionFailure(error)) return undefined;
+      throw error;
+    }
   }
 }

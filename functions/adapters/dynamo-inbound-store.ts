@@ -40,7 +40,7 @@ export class DynamoInboundStore implements Pick<InboundPorts, 'lookupRoutes' | '
 
   async loadInboxContext(request: InboxContextRequest): Promise<InboxContext> {
     const { inboxId, accountId } = request.route;
-    const inboxKey = keys.inbox(inboxId);
+    const inboxKey = keys.inbox(accountId, inboxId);
     const memberKey = request.forwarder ? keys.member(accountId, request.forwarder) : undefined;
     const threadKeys = request.threadIds.map((id) => keys.thread(inboxId, id));
     // Reply tokens are conversation ids; anything else in a +tag is just a tag.
@@ -135,7 +135,7 @@ export class DynamoInboundStore implements Pick<InboundPorts, 'lookupRoutes' | '
       {
         Update: {
           TableName: this.tables.inboxes,
-          Key: keys.inbox(plan.route.inboxId),
+          Key: keys.inbox(plan.route.accountId, plan.route.inboxId),
           UpdateExpression: 'SET forwardingConfirmation = :confirmation',
           ConditionExpression: 'attribute_exists(pk)',
           ExpressionAttributeValues: { ':confirmation': { ...plan.forwardingConfirmation, receivedAt: plan.receivedAt, receiptId: plan.receiptId } },

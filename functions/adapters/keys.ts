@@ -6,7 +6,17 @@ export const keys = {
   account: (accountId: string) => ({ pk: `ACCOUNT#${accountId}`, sk: 'ACCOUNT' }),
   member: (accountId: string, email: string) => ({ pk: `ACCOUNT#${accountId}`, sk: `MEMBER#${email}` }),
   user: (accountId: string, userId: string) => ({ pk: `ACCOUNT#${accountId}`, sk: `USER#${userId}` }),
-  inbox: (inboxId: string) => ({ pk: `INBOX#${inboxId}`, sk: 'INBOX' }),
+  team: (accountId: string, teamId: string) => ({ pk: `ACCOUNT#${accountId}`, sk: `TEAM#${teamId}` }),
+  /** Inboxes live in their account's partition: a lookup with another account's id finds nothing. */
+  inbox: (accountId: string, inboxId: string) => ({ pk: `ACCOUNT#${accountId}`, sk: `INBOX#${inboxId}` }),
+  /** An account's own ticket pipeline (the default one lives in code). */
+  pipeline: (accountId: string, pipelineId: string) => ({ pk: `ACCOUNT#${accountId}`, sk: `PIPELINE#${pipelineId}` }),
+  /** Claims an account subdomain; unique across all accounts. */
+  subdomain: (subdomain: string) => ({ pk: `SUBDOMAIN#${subdomain}`, sk: 'SUBDOMAIN' }),
+  /** A from-address verification token, by the SHA-256 of the token (the token itself is never stored). */
+  verification: (tokenHash: string) => ({ pk: `VERIFY#${tokenHash}`, sk: 'VERIFY' }),
+  /** Verification emails sent to one address: the per-address rate limit. */
+  verificationSends: (address: string) => ({ pk: `VERIFYSENDS#${address}`, sk: 'VERIFYSENDS' }),
   /** Routes a (normalized, untagged) forwarding address to its inbox; unique across all accounts. */
   address: (address: string) => ({ pk: `ADDRESS#${address}`, sk: 'ADDRESS' }),
   contact: (accountId: string, contactId: string) => ({ pk: `ACCOUNT#${accountId}`, sk: `CONTACT#${contactId}` }),
@@ -22,6 +32,9 @@ export const keys = {
 } as const;
 
 export const MESSAGE_SK_PREFIX = 'MSG#';
+
+/** Sort-key prefixes of the item types listed per account (Query with begins_with). */
+export const ACCOUNT_ITEMS = { user: 'USER#', team: 'TEAM#', inbox: 'INBOX#' } as const;
 
 export const listings = {
   conversations: (inboxId: string) => `INBOX#${inboxId}#CONVERSATIONS`,

@@ -5,9 +5,11 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
+import { SESv2Client } from '@aws-sdk/client-sesv2';
 
 let documentClient: DynamoDBDocumentClient | undefined;
 let s3Client: S3Client | undefined;
+let sesClient: SESv2Client | undefined;
 
 export function dynamo(): DynamoDBDocumentClient {
   documentClient ??= DynamoDBDocumentClient.from(new DynamoDBClient({}), {
@@ -19,4 +21,9 @@ export function dynamo(): DynamoDBDocumentClient {
 export function s3(): S3Client {
   s3Client ??= new S3Client({});
   return s3Client;
+}
+
+export function ses(): SESv2Client {
+  sesClient ??= new SESv2Client({});
+  return sesClient;
 }

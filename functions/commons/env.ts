@@ -1,6 +1,7 @@
 /**
- * Configuration from the environment, read and checked once per cold start. A missing variable is a
- * deployment bug: fail loudly at the first use rather than write to a table called "undefined".
+ * Configuration from the environment, each value read and checked once per cold start, on first use: a
+ * function only needs the variables of what it touches. A missing variable is a deployment bug: fail
+ * loudly at the first use rather than write to a table called "undefined".
  */
 import { TABLES, TableKey } from './table-design';
 
@@ -12,6 +13,10 @@ export interface Config {
   readonly rawMailPrefix: string;
   /** The domain hosted forwarding addresses live under, e.g. `inbox.example.com`. */
   readonly inboxDomain: string;
+  /** From header of the mail the system itself sends (address verification). */
+  readonly systemFrom: string;
+  /** Base URL of the public API for links in emails; undefined: taken from the request's own domain. */
+  readonly publicApiUrl?: string;
 }
 
 function required(name: string): string {
@@ -20,16 +25,34 @@ function required(name: string): string {
   return value;
 }
 
+/** Defines `name` on `target` as a getter that computes once, on first access. */
+function once<T extends object>(target: T, name: string, read: () => unknown): void {
+  let value: unknown;
+  let done = false;
+  Object.defineProperty(target, name, {
+    enumerable: true,
+    get: () => {
+      if (!done) [value, done] = [read(), true];
+      return value;
+    },
+  });
+}
+
+function readConfig(): Config {
+  const tables = {};
+  for (const key of Object.keys(TABLES) as TableKey[]) once(tables, key, () => required(TABLES[key].envVar));
+  const settings = { tables } as Config;
+  once(settings, 'mailBucket', () => required('MAIL_BUCKET'));
+  once(settings, 'rawMailPrefix', () => process.env.RAW_MAIL_PREFIX ?? 'inbound/');
+  once(settings, 'inboxDomain', () => required('INBOX_DOMAIN').toLowerCase());
+  once(settings, 'systemFrom', () => process.env.SYSTEM_FROM ?? `hosted-inbox <no-reply@${settings.inboxDomain}>`);
+  once(settings, 'publicApiUrl', () => process.env.PUBLIC_API_URL?.replace(/\/+$/, '') || undefined);
+  return settings;
+}
+
 let cached: Config | undefined;
 
 export function config(): Config {
-  cached ??= {
-    tables: Object.fromEntries(
-      (Object.keys(TABLES) as TableKey[]).map((key) => [key, required(TABLES[key].envVar)]),
-    ) as Record<TableKey, string>,
-    mailBucket: required('MAIL_BUCKET'),
-    rawMailPrefix: process.env.RAW_MAIL_PREFIX ?? 'inbound/',
-    inboxDomain: required('INBOX_DOMAIN').toLowerCase(),
-  };
+  cached ??= readConfig();
   return cached;
 }

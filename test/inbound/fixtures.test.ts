@@ -50,7 +50,7 @@ describe.each(cases.map((testCase) => [testCase.file, testCase] as const))('%s',
       expect((receipt!.reason as { evidence: string }).evidence).toContain(expected.evidence);
       expect(await conversations().inboxConversations(inbox.inboxId)).toHaveLength(0);
       if (expected.forwardingConfirmation) {
-        const stored = await directory().inbox(inbox.inboxId);
+        const stored = await directory().inboxItem(inbox.accountId, inbox.inboxId);
         expect(stored!.forwardingConfirmation).toMatchObject(expected.forwardingConfirmation);
       }
       return;

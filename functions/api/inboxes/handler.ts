@@ -1,0 +1,49 @@
+/** HTTP API function for the setup wizard: hosted inboxes, their settings, connect, and channels. */
+import { config } from '../../commons/env';
+import { createLogger } from '../../commons/logger';
+import * as schemas from '../../inboxes/schemas';
+import type { Inbox } from '../../inboxes/model';
+import { requestVerification } from '../../inboxes/verification';
+import * as wizard from '../../inboxes/wizard';
+import { apiHandler, json } from '../http/handler';
+import { ApiEvent, Caller, callerOf, jsonBody, pathParam } from '../http/request';
+import { setupContext } from '../wiring';
+
+/** The From preview shows the calling agent's name, as their replies would. */
+async function view(caller: Caller, inbox: Inbox) {
+  const agent = await setupContext().directory.user(caller.accountId, caller.userId);
+  return wizard.inboxView(inbox, agent?.name ?? caller.email ?? 'Agent');
+}
+
+/** Routes of one inbox: the caller, the inbox id, and the view of the result. */
+const step = (run: (event: ApiEvent, caller: Caller, inboxId: string) => Promise<Inbox>, status = 200) => async (event: ApiEvent) => {
+  const caller = callerOf(event);
+  const inbox = await run(event, caller, pathParam(event, 'inboxId', 'inbox'));
+  return json(status, await view(caller, inbox));
+};
+
+/** Links in emails point at the API's public URL; API Gateway says how it was reached. */
+const linkBase = (event: ApiEvent) => config().publicApiUrl ?? `${event.headers['x-forwarded-proto'] ?? 'https'}://${event.requestContext.domainName}`;
+
+export const handler = apiHandler(createLogger('api-inboxes'), {
+  'GET /channels': async (event) => json(200, { channels: await wizard.channels(setupContext(), callerOf(event)) }),
+  'GET /inboxes': async (event) => {
+    const caller = callerOf(event);
+    const inboxes = await setupContext().inboxes.inboxes(caller.accountId);
+    return json(200, { inboxes: await Promise.all(inboxes.map((inbox) => view(caller, inbox))) });
+  },
+  'POST /inboxes': async (event) => {
+    const caller = callerOf(event);
+    return json(201, await view(caller, await wizard.createInbox(setupContext(), caller, jsonBody(event, schemas.newInboxSchema))));
+  },
+  'GET /inboxes/{inboxId}': step((_event, caller, inboxId) => wizard.getInbox(setupContext(), caller, inboxId)),
+  'PUT /inboxes/{inboxId}/sender-name': step((event, caller, inboxId) => wizard.setSenderName(setupContext(), caller, inboxId, jsonBody(event, schemas.senderNameSchema))),
+  'PUT /inboxes/{inboxId}/sender-address': step((event, caller, inboxId) => wizard.setSenderAddress(setupContext(), caller, inboxId, jsonBody(event, schemas.senderAddressSchema))),
+  'POST /inboxes/{inboxId}/sender-address/verification': step((event, caller, inboxId) => requestVerification(setupContext(), caller, inboxId, linkBase(event)), 202),
+  'PUT /inboxes/{inboxId}/assignment': step((event, caller, inboxId) => wizard.setAssignment(setupContext(), caller, inboxId, jsonBody(event, schemas.assignmentSchema))),
+  'PUT /inboxes/{inboxId}/tickets': step((event, caller, inboxId) => wizard.setTickets(setupContext(), caller, inboxId, jsonBody(event, schemas.ticketsSchema))),
+  'PUT /inboxes/{inboxId}/forwarding-address': step((event, caller, inboxId) =>
+    wizard.setForwardingAddress(setupContext(), caller, inboxId, () => jsonBody(event, schemas.forwardingAddressSchema)),
+  ),
+  'POST /inboxes/{inboxId}/connect': step((_event, caller, inboxId) => wizard.connect(setupContext(), caller, inboxId)),
+});

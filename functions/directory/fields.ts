@@ -1,0 +1,35 @@
+/**
+ * Field rules shared by every API schema. Names end up in email headers (the sender name) and in other
+ * people's screens, so control characters — CR/LF above all, the header-injection vector — are refused.
+ */
+import { z } from 'zod';
+
+const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
+
+export const displayName = (max = 100) =>
+  z
+    .string()
+    .trim()
+    .min(1, 'must not be empty')
+    .max(max, `must be at most ${max} characters`)
+    .refine((value) => !CONTROL_CHARACTERS.test(value), {
+      message: 'must not contain line breaks or control characters',
+      params: { rule: 'no_control_characters' },
+    });
+
+export const emailAddress = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .max(254, 'must be at most 254 characters')
+  .pipe(z.email({ message: 'must be an email address' }));
+
+/** Opaque ids of our own (`usr_…`, `team_…`); anything else cannot exist. */
+export const id = (prefix: string) =>
+  z.string().regex(new RegExp(`^${prefix}_[A-Za-z0-9_]{1,64}$`), { message: `must be an id starting with ${prefix}_` });
+
+export const idList = (prefix: string, max: number) =>
+  z
+    .array(id(prefix))
+    .max(max, `must list at most ${max}`)
+    .refine((ids) => new Set(ids).size === ids.length, { message: 'must not repeat an id', params: { rule: 'duplicate' } });

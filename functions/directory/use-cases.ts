@@ -1,0 +1,94 @@
+/**
+ * Users and teams of the caller's account. Input arrives validated by `schemas.ts`; these check what a
+ * schema cannot (ids that must exist in this account, unique emails) and return plain data.
+ */
+import { Conflict, FieldIssue, NotFound, ValidationFailed } from '../commons/errors';
+import type { Account, Team, User } from './model';
+import { DirectoryStore, EmailInUse, TeamChanges, UserChanges } from './ports';
+import type { NewTeamInput, NewUserInput } from './schemas';
+
+export interface Scope {
+  readonly accountId: string;
+}
+
+export async function getAccount(store: DirectoryStore, scope: Scope): Promise<Account> {
+  const account = await store.account(scope.accountId);
+  if (!account) throw new NotFound('account');
+  return account;
+}
+
+export async function renameAccount(store: DirectoryStore, scope: Scope, name: string): Promise<Account> {
+  const account = await store.renameAccount(scope.accountId, name);
+  if (!account) throw new NotFound('account');
+  return account;
+}
+
+export async function getUser(store: DirectoryStore, scope: Scope, userId: string): Promise<User> {
+  const user = await store.user(scope.accountId, userId);
+  if (!user) throw new NotFound('user');
+  return user;
+}
+
+export async function createUser(store: DirectoryStore, scope: Scope, input: NewUserInput, newId: (prefix: string) => string): Promise<User> {
+  const user: User = {
+    userId: newId('usr'),
+    accountId: scope.accountId,
+    email: input.email,
+    name: input.name,
+    availability: input.availability ?? 'available',
+    capacity: input.capacity ?? null,
+  };
+  try {
+    await store.createUser(user);
+  } catch (error) {
+    if (error instanceof EmailInUse) throw new Conflict('email_in_use', `a user with the email ${input.email} already exists`);
+    throw error;
+  }
+  return user;
+}
+
+export async function updateUser(store: DirectoryStore, scope: Scope, userId: string, changes: UserChanges): Promise<User> {
+  const user = await store.updateUser(scope.accountId, userId, changes);
+  if (!user) throw new NotFound('user');
+  return user;
+}
+
+/** Issues for the ids in `field` that are not users of this account, each named by its position. */
+export async function unknownUsers(store: DirectoryStore, scope: Scope, field: string, userIds: readonly string[]): Promise<FieldIssue[]> {
+  const found = userIds.length ? await store.usersById(scope.accountId, userIds) : new Map();
+  return userIds.flatMap((userId, index) =>
+    found.has(userId) ? [] : [{ field: `${field}.${index}`, rule: 'unknown_user', message: `${userId} is not a user of this account` }],
+  );
+}
+
+export async function unknownTeams(store: DirectoryStore, scope: Scope, field: string, teamIds: readonly string[]): Promise<FieldIssue[]> {
+  const found = teamIds.length ? await store.teamsById(scope.accountId, teamIds) : new Map();
+  return teamIds.flatMap((teamId, index) =>
+    found.has(teamId) ? [] : [{ field: `${field}.${index}`, rule: 'unknown_team', message: `${teamId} is not a team of this account` }],
+  );
+}
+
+/** Throws one 400 listing every issue, if any. */
+export function refuseIssues(issues: readonly FieldIssue[]): void {
+  if (issues.length) throw new ValidationFailed(issues);
+}
+
+export async function getTeam(store: DirectoryStore, scope: Scope, teamId: string): Promise<Team> {
+  const team = await store.team(scope.accountId, teamId);
+  if (!team) throw new NotFound('team');
+  return team;
+}
+
+export async function createTeam(store: DirectoryStore, scope: Scope, input: NewTeamInput, newId: (prefix: string) => string): Promise<Team> {
+  refuseIssues(await unknownUsers(store, scope, 'memberIds', input.memberIds));
+  const team: Team = { teamId: newId('team'), accountId: scope.accountId, name: input.name, memberIds: input.memberIds };
+  await store.createTeam(team);
+  return team;
+}
+
+export async function updateTeam(store: DirectoryStore, scope: Scope, teamId: string, changes: TeamChanges): Promise<Team> {
+  if (changes.memberIds) refuseIssues(await unknownUsers(store, scope, 'memberIds', changes.memberIds));
+  const team = await store.updateTeam(scope.accountId, teamId, changes);
+  if (!team) throw new NotFound('team');
+  return team;
+}

@@ -1,0 +1,171 @@
+/**
+ * From-address verification: proof that the team controls the custom address it wants to send from. The
+ * emailed link carries a random token (256 bits); only its SHA-256 is stored, it expires, it works once,
+ * and only the newest link of an inbox works. Emails per address are rate-limited so the feature cannot
+ * be used to bomb someone's mailbox.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { Conflict, TooManyRequests, UpstreamFailed } from '../commons/errors';
+import type { Scope } from '../directory/use-cases';
+import type { Inbox } from './model';
+import { getInbox, WizardContext } from './wizard';
+import { StaleInbox } from './ports';
+
+export const TOKEN_TTL_SECONDS = 24 * 60 * 60;
+export const SEND_LIMITS = { cooldownSeconds: 60, perDay: 5 } as const;
+const DAY_SECONDS = 24 * 60 * 60;
+/** 32 random bytes in base64url. */
+const TOKEN_FORMAT = /^[A-Za-z0-9_-]{43}$/;
+
+export const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
+
+export interface TokenRecord {
+  readonly tokenHash: string;
+  readonly accountId: string;
+  readonly inboxId: string;
+  readonly address: string;
+  /** Epoch seconds. */
+  readonly expiresAt: number;
+  readonly usedAt?: string;
+}
+
+/** Verification emails sent to one address within the current day window. */
+export interface SendLog {
+  readonly address: string;
+  readonly windowStart: number;
+  readonly count: number;
+  readonly lastSentAt: number;
+  readonly version: number;
+}
+
+export type SendDecision = { readonly allowed: true; readonly next: SendLog } | { readonly allowed: false; readonly retryAfterSeconds: number; readonly why: string };
+
+export function decideSend(address: string, log: SendLog | undefined, now: number): SendDecision {
+  if (log && now - log.lastSentAt < SEND_LIMITS.cooldownSeconds) {
+    return { allowed: false, retryAfterSeconds: SEND_LIMITS.cooldownSeconds - (now - log.lastSentAt), why: 'a verification email was just sent to this address' };
+  }
+  const sameWindow = log !== undefined && now - log.windowStart < DAY_SECONDS;
+  if (sameWindow && log.count >= SEND_LIMITS.perDay) {
+    return { allowed: false, retryAfterSeconds: log.windowStart + DAY_SECONDS - now, why: `at most ${SEND_LIMITS.perDay} verification emails go to one address per day` };
+  }
+  return {
+    allowed: true,
+    next: { address, windowStart: sameWindow ? log.windowStart : now, count: sameWindow ? log.count + 1 : 1, lastSentAt: now, version: (log?.version ?? 0) + 1 },
+  };
+}
+
+/** A concurrent request for the same address got its send log in first. */
+export class SendLogRace extends Error {}
+
+export interface VerificationStore {
+  sendLog(address: string): Promise<SendLog | undefined>;
+  /** Stores the token and the send log (if the log is still at `previous`'s version). Throws SendLogRace. */
+  recordRequest(token: TokenRecord, sendLog: SendLog, previous: SendLog | undefined): Promise<void>;
+  token(tokenHash: string): Promise<TokenRecord | undefined>;
+  /**
+   * In one transaction: marks the token used (if unused and unexpired at `now`) and the inbox's address
+   * verified (if that token is still the inbox's pending one). False when either condition failed.
+   */
+  confirm(token: TokenRecord, now: Date): Promise<boolean>;
+}
+
+export interface VerificationEmail {
+  readonly to: string;
+  readonly subject: string;
+  readonly text: string;
+  readonly html: string;
+}
+
+export interface Mailer {
+  send(email: VerificationEmail): Promise<void>;
+}
+
+export interface VerificationContext extends WizardContext {
+  readonly verifications: VerificationStore;
+  readonly mailer: Mailer;
+  readonly randomToken?: () => string;
+}
+
+const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+function verificationEmail(to: string, inbox: Inbox, link: string): VerificationEmail {
+  const why = `Someone setting up the shared inbox "${inbox.name}" asked to send email as ${to}.`;
+  return {
+    to,
+    subject: `Verify ${to} for your shared inbox`,
+    text: `${why}\n\nTo allow it, open this link within 24 hours:\n${link}\n\nIf you did not ask for this, ignore this email; nothing changes.\n`,
+    html: `<p>${escapeHtml(why)}</p><p><a href="${escapeHtml(link)}">Verify ${escapeHtml(to)}</a> (the link works once, within 24 hours)</p><p>If you did not ask for this, ignore this email; nothing changes.</p>`,
+  };
+}
+
+/** Sends a verification email for the inbox's custom sender address; `linkBase` is the API's public URL. */
+export async function requestVerification(context: VerificationContext, scope: Scope, inboxId: string, linkBase: string): Promise<Inbox> {
+  const inbox = await getInbox(context, scope, inboxId);
+  const sender = inbox.senderAddress;
+  if (sender?.mode !== 'custom') throw new Conflict('nothing_to_verify', 'Only a custom sender address needs verifying; set one first.');
+  if (sender.verified) throw new Conflict('already_verified', `${sender.address} is already verified.`);
+
+  const now = context.now();
+  const nowSeconds = Math.floor(now.getTime() / 1000);
+  const log = await context.verifications.sendLog(sender.address);
+  const decision = decideSend(sender.address, log, nowSeconds);
+  if (!decision.allowed) throw new TooManyRequests(`Not sent: ${decision.why}. Try again in ${decision.retryAfterSeconds} s.`, decision.retryAfterSeconds);
+
+  const token = context.randomToken?.() ?? randomBytes(32).toString('base64url');
+  const tokenHash = hashToken(token);
+  try {
+    await context.verifications.recordRequest(
+      { tokenHash, accountId: scope.accountId, inboxId, address: sender.address, expiresAt: nowSeconds + TOKEN_TTL_SECONDS },
+      decision.next,
+      log,
+    );
+  } catch (error) {
+    if (error instanceof SendLogRace) throw new TooManyRequests('Not sent: a verification email was just sent to this address.', SEND_LIMITS.cooldownSeconds);
+    throw error;
+  }
+  const next: Inbox = { ...inbox, senderAddress: { ...sender, pendingTokenHash: tokenHash, verificationSentAt: now.toISOString() }, version: inbox.version + 1 };
+  try {
+    await context.inboxes.save(inbox, next);
+  } catch (error) {
+    if (error instanceof StaleInbox) throw new Conflict('concurrent_update', 'the inbox changed while this was being saved; reload it and try again');
+    throw error;
+  }
+  try {
+    await context.mailer.send(verificationEmail(sender.address, inbox, `${linkBase}/verify?token=${encodeURIComponent(token)}`));
+  } catch (error) {
+    throw new UpstreamFailed('email_not_sent', `The verification email could not be sent (${(error as Error).name}); try again in a minute.`);
+  }
+  return next;
+}
+
+export type TokenStatus =
+  | { readonly status: 'valid' | 'verified'; readonly address: string }
+  | { readonly status: 'invalid' | 'expired' | 'used' | 'superseded' };
+
+type TokenContext = Pick<VerificationContext, 'verifications' | 'inboxes' | 'now'>;
+
+/** What a token would do, without doing it (the page a link opens). */
+export async function inspectToken(context: TokenContext, token: string): Promise<TokenStatus> {
+  return (await check(context, token)).status;
+}
+
+/** Uses the token: the inbox's sender address becomes verified, once. */
+export async function confirmToken(context: TokenContext, token: string): Promise<TokenStatus> {
+  const { status, record } = await check(context, token);
+  if (status.status !== 'valid' || !record) return status;
+  if (await context.verifications.confirm(record, context.now())) return { status: 'verified', address: record.address };
+  // Lost a race with another click, the clock, or a newer link: say which.
+  const now = await inspectToken(context, token);
+  return now.status === 'valid' ? { status: 'superseded' } : now;
+}
+
+async function check(context: TokenContext, token: string): Promise<{ status: TokenStatus; record?: TokenRecord }> {
+  const record = TOKEN_FORMAT.test(token) ? await context.verifications.token(hashToken(token)) : undefined;
+  if (!record) return { status: { status: 'invalid' } };
+  if (record.usedAt) return { status: { status: 'used' } };
+  if (record.expiresAt <= context.now().getTime() / 1000) return { status: { status: 'expired' } };
+  const inbox = await context.inboxes.inbox(record.accountId, record.inboxId);
+  const sender = inbox?.senderAddress;
+  if (sender?.mode !== 'custom' || sender.address !== record.address || sender.pendingTokenHash !== record.tokenHash) return { status: { status: 'superseded' } };
+  return { status: { status: 'valid', address: record.address }, record };
+}

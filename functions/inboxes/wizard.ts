@@ -1,0 +1,227 @@
+/**
+ * The "connect a team email" wizard: an inbox starts as a draft, each step saves one setting, and connect
+ * freezes the forwarding address. Every step reads the inbox in the caller's account, computes the next
+ * state as plain data, and saves it conditionally on the version it read.
+ */
+import { Conflict, NotFound, ValidationFailed } from '../commons/errors';
+import type { DirectoryStore } from '../directory/ports';
+import { refuseIssues, Scope, unknownTeams, unknownUsers } from '../directory/use-cases';
+import type { PipelineCatalog } from '../tickets/pipelines';
+import { generatedLocalPart, hostedAddress, hostedDomain } from './addresses';
+import type { Assignment, Inbox, SenderAddress, TicketSettings } from './model';
+import { AddressTaken, InboxStore, StaleInbox } from './ports';
+import type { AssignmentInput, NewInboxInput, SenderAddressInput, TicketsInput } from './schemas';
+import { SenderPreview, senderPreview } from './sender';
+
+export interface WizardContext {
+  readonly inboxes: InboxStore;
+  readonly directory: DirectoryStore;
+  readonly pipelines: PipelineCatalog;
+  readonly inboxDomain: string;
+  readonly newId: (prefix: string) => string;
+  /** A short random suffix for generated forwarding addresses. */
+  readonly randomSuffix: () => string;
+  readonly now: () => Date;
+}
+
+export type SetupStep = 'sender-name' | 'sender-address' | 'sender-address-verification';
+
+const STEP_TEXT: Record<SetupStep, string> = {
+  'sender-name': 'choose a sender name',
+  'sender-address': 'choose a sender address',
+  'sender-address-verification': 'verify the sender address (follow the link in the email sent to it)',
+};
+
+export function missingSteps(inbox: Inbox): SetupStep[] {
+  const missing: SetupStep[] = [];
+  if (!inbox.senderName) missing.push('sender-name');
+  if (!inbox.senderAddress) missing.push('sender-address');
+  else if (inbox.senderAddress.mode === 'custom' && !inbox.senderAddress.verified) missing.push('sender-address-verification');
+  return missing;
+}
+
+export type InboxView = Omit<Inbox, 'claimedAddresses' | 'senderAddress'> & {
+  readonly senderAddress?: Omit<Extract<SenderAddress, { mode: 'custom' }>, 'pendingTokenHash'> | Extract<SenderAddress, { mode: 'default' }>;
+  readonly senderPreview?: SenderPreview;
+  readonly setup: { readonly ready: boolean; readonly missing: SetupStep[]; readonly forwardingAddressEditable: boolean };
+};
+
+/** What clients see: internal bookkeeping removed, the From preview and what is left to do added. */
+export function inboxView(inbox: Inbox, agentName: string): InboxView {
+  const { claimedAddresses: _claims, senderAddress, ...rest } = inbox;
+  const missing = missingSteps(inbox);
+  let shownAddress: InboxView['senderAddress'];
+  if (senderAddress?.mode === 'custom') {
+    const { pendingTokenHash: _hash, ...visible } = senderAddress;
+    shownAddress = visible;
+  } else shownAddress = senderAddress;
+  return {
+    ...rest,
+    senderAddress: shownAddress,
+    senderPreview: senderPreview(inbox.senderName, inbox.senderAddress, agentName),
+    setup: { ready: missing.length === 0, missing, forwardingAddressEditable: inbox.status === 'draft' },
+  };
+}
+
+/** Addresses routed to the inbox: the forwarding address, and a default sender address replies come to. */
+function claimsOf(inbox: Inbox): string[] {
+  const claims = new Set([inbox.forwardingAddress]);
+  if (inbox.senderAddress?.mode === 'default') claims.add(inbox.senderAddress.address);
+  return [...claims];
+}
+
+async function subdomainOf(context: WizardContext, scope: Scope): Promise<string> {
+  const account = await context.directory.account(scope.accountId);
+  if (!account) throw new NotFound('account');
+  return account.subdomain;
+}
+
+export async function getInbox(context: WizardContext, scope: Scope, inboxId: string): Promise<Inbox> {
+  const inbox = await context.inboxes.inbox(scope.accountId, inboxId);
+  if (!inbox) throw new NotFound('inbox');
+  return inbox;
+}
+
+function addressConflict(error: unknown): never {
+  if (error instanceof AddressTaken) throw new Conflict('address_taken', `${error.address} is already in use; choose another`);
+  if (error instanceof StaleInbox) throw new Conflict('concurrent_update', 'the inbox changed while this was being saved; reload it and try again');
+  throw error;
+}
+
+/** Reads the inbox, applies `edit`, and saves the result if nobody changed it meanwhile. */
+async function change(context: WizardContext, scope: Scope, inboxId: string, edit: (inbox: Inbox) => Inbox | Promise<Inbox>): Promise<Inbox> {
+  const previous = await getInbox(context, scope, inboxId);
+  const edited = await edit(previous);
+  const next: Inbox = { ...edited, claimedAddresses: claimsOf(edited), version: previous.version + 1 };
+  try {
+    await context.inboxes.save(previous, next);
+  } catch (error) {
+    addressConflict(error);
+  }
+  return next;
+}
+
+export async function createInbox(context: WizardContext, scope: Scope, input: NewInboxInput): Promise<Inbox> {
+  const subdomain = await subdomainOf(context, scope);
+  // A generated address can collide with one chosen elsewhere; a new suffix is enough.
+  for (let attempt = 1; ; attempt++) {
+    const forwardingAddress = hostedAddress(generatedLocalPart(input.name, context.randomSuffix()), subdomain, context.inboxDomain);
+    const inbox: Inbox = {
+      inboxId: context.newId('inb'),
+      accountId: scope.accountId,
+      ...input,
+      status: 'draft',
+      forwardingAddress,
+      assignment: { mode: 'off' },
+      tickets: { enabled: false },
+      teamAddresses: [],
+      trustedForwarders: [],
+      claimedAddresses: [forwardingAddress],
+      version: 1,
+      createdAt: context.now().toISOString(),
+    };
+    try {
+      await context.inboxes.create(inbox);
+      return inbox;
+    } catch (error) {
+      if (!(error instanceof AddressTaken) || attempt === 3) addressConflict(error);
+    }
+  }
+}
+
+export function setSenderName(context: WizardContext, scope: Scope, inboxId: string, senderName: Inbox['senderName']): Promise<Inbox> {
+  return change(context, scope, inboxId, (inbox) => ({ ...inbox, senderName }));
+}
+
+export async function setSenderAddress(context: WizardContext, scope: Scope, inboxId: string, input: SenderAddressInput): Promise<Inbox> {
+  if (input.mode === 'default') {
+    const address = hostedAddress(input.username, await subdomainOf(context, scope), context.inboxDomain);
+    return change(context, scope, inboxId, (inbox) => ({ ...inbox, senderAddress: { mode: 'default', username: input.username, address }, teamAddresses: [] }));
+  }
+  const domain = input.address.split('@')[1];
+  if (domain === context.inboxDomain || domain.endsWith(`.${context.inboxDomain}`)) {
+    throw ValidationFailed.field('address', 'hosted_domain', `addresses under ${context.inboxDomain} are ours: choose mode "default" with a username instead`);
+  }
+  return change(context, scope, inboxId, (inbox) => {
+    const current = inbox.senderAddress;
+    // Re-saving the same address keeps its verification; a different one starts unverified.
+    const senderAddress: SenderAddress = current?.mode === 'custom' && current.address === input.address ? current : { mode: 'custom', address: input.address, verified: false };
+    return { ...inbox, senderAddress, teamAddresses: [input.address] };
+  });
+}
+
+export async function setAssignment(context: WizardContext, scope: Scope, inboxId: string, assignment: AssignmentInput): Promise<Inbox> {
+  const targets = assignment.mode === 'specific' ? { at: '', ...assignment } : assignment.mode === 'contact-owner' ? { at: 'fallback.', ...assignment.fallback } : undefined;
+  if (targets) {
+    const [users, teams] = await Promise.all([
+      unknownUsers(context.directory, scope, `${targets.at}userIds`, targets.userIds),
+      unknownTeams(context.directory, scope, `${targets.at}teamIds`, targets.teamIds),
+    ]);
+    refuseIssues([...users, ...teams]);
+  }
+  return change(context, scope, inboxId, (inbox) => ({ ...inbox, assignment: assignment as Assignment }));
+}
+
+export async function setTickets(context: WizardContext, scope: Scope, inboxId: string, tickets: TicketsInput): Promise<Inbox> {
+  if (tickets.enabled) {
+    const { template } = tickets;
+    const pipeline = await context.pipelines.pipeline(scope.accountId, template.pipelineId);
+    if (!pipeline) throw ValidationFailed.field('template.pipelineId', 'unknown_pipeline', `${template.pipelineId} is not a pipeline of this account`);
+    if (!pipeline.stages.some((stage) => stage.stageId === template.stageId)) {
+      throw ValidationFailed.field('template.stageId', 'unknown_stage', `${template.stageId} is not a stage of the ${pipeline.name} pipeline (${pipeline.stages.map((stage) => stage.stageId).join(', ')})`);
+    }
+    if (template.owner.type === 'user' && !(await context.directory.user(scope.accountId, template.owner.userId))) {
+      throw ValidationFailed.field('template.owner.userId', 'unknown_user', `${template.owner.userId} is not a user of this account`);
+    }
+  }
+  return change(context, scope, inboxId, (inbox) => ({ ...inbox, tickets: tickets as TicketSettings }));
+}
+
+/**
+ * Changes the forwarding address while the inbox is a draft. `readInput` is only called for a draft: once
+ * connected, any attempt is refused the same way, whatever it asks for.
+ */
+export async function setForwardingAddress(context: WizardContext, scope: Scope, inboxId: string, readInput: () => { localPart: string }): Promise<Inbox> {
+  const frozen = (inbox: Inbox) =>
+    new Conflict('forwarding_address_frozen', `The forwarding address cannot change after setup: mail is already forwarded to ${inbox.forwardingAddress}.`);
+  const current = await getInbox(context, scope, inboxId);
+  if (current.status !== 'draft') throw frozen(current);
+  const { localPart } = readInput();
+  const forwardingAddress = `${localPart}@${hostedDomain(await subdomainOf(context, scope), context.inboxDomain)}`;
+  return change(context, scope, inboxId, (inbox) => {
+    if (inbox.status !== 'draft') throw frozen(inbox);
+    return { ...inbox, forwardingAddress };
+  });
+}
+
+/** Makes the inbox live. Connecting a connected inbox changes nothing. */
+export function connect(context: WizardContext, scope: Scope, inboxId: string): Promise<Inbox> {
+  return change(context, scope, inboxId, (inbox) => {
+    if (inbox.status === 'connected') return inbox;
+    const missing = missingSteps(inbox);
+    if (missing.length) throw new Conflict('not_ready', `The inbox cannot connect yet: ${missing.map((step) => STEP_TEXT[step]).join('; ')}.`);
+    return { ...inbox, status: 'connected', connectedAt: context.now().toISOString() };
+  });
+}
+
+export interface Channel {
+  readonly inboxId: string;
+  readonly name: string;
+  readonly forwardingAddress: string;
+  readonly senderAddress?: string;
+  readonly forwardingConfirmation?: Inbox['forwardingConfirmation'];
+}
+
+/** The account's connected inboxes, with what the team needs to set up forwarding at its provider. */
+export async function channels(context: WizardContext, scope: Scope): Promise<Channel[]> {
+  const inboxes = await context.inboxes.inboxes(scope.accountId);
+  return inboxes
+    .filter((inbox) => inbox.status === 'connected')
+    .map((inbox) => ({
+      inboxId: inbox.inboxId,
+      name: inbox.name,
+      forwardingAddress: inbox.forwardingAddress,
+      senderAddress: inbox.senderAddress?.address,
+      forwardingConfirmation: inbox.forwardingConfirmation,
+    }));
+}
