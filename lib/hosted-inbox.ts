@@ -2,6 +2,7 @@
  * The whole app, from CDK context: `bin/app.ts` runs this, and the tests run the same wiring.
  */
 import { App } from 'aws-cdk-lib';
+import { DEFAULT_API_THROTTLE } from './inbox-api';
 import { StatefulStack } from './stateful-stack';
 import { StatelessStack, StatelessStackProps } from './stateless-stack';
 
@@ -10,11 +11,26 @@ export interface HostedInboxConfig {
   readonly rawMailRetentionDays?: number;
   readonly alarmEmail?: string;
   readonly terminationProtection: boolean;
+  /** Browser origins allowed to call the API (CORS); empty: none. */
+  readonly allowedOrigins: readonly string[];
+  /** An existing identity provider's issuer and audiences; undefined: a Cognito user pool is created. */
+  readonly jwt?: { readonly issuer: string; readonly audience: readonly string[] };
+  readonly apiRateLimit: number;
+  readonly apiBurstLimit: number;
 }
 
 /** Lowercase labels of letters, digits and inner hyphens, at least two labels, at most 253 characters. */
 const DNS_NAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]([a-z0-9-]{0,61}[a-z0-9])?$/;
 const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
+const LABEL = '[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?';
+/** An https origin (scheme, host, optional port; no path), or a local development server. */
+const ORIGIN = new RegExp(`^(https://(${LABEL}\\.)*${LABEL}(:\\d{1,5})?|http://localhost:\\d{1,5})$`);
+
+/** A list from cdk.json (an array) or from -c (a comma-separated string); empty entries dropped. */
+function list(value: unknown): unknown[] {
+  if (typeof value === 'string') return value.split(',').map((v) => v.trim()).filter(Boolean);
+  return Array.isArray(value) ? value : [value];
+}
 
 /** Reads and checks the context, failing with a message that says what to pass. */
 export function readConfig(app: App): HostedInboxConfig {
@@ -45,12 +61,74 @@ export function readConfig(app: App): HostedInboxConfig {
     rawMailRetentionDays,
     alarmEmail: alarmEmail as string | undefined,
     terminationProtection: protection === true || protection === 'true',
+    allowedOrigins: readOrigins(context('allowedOrigins')),
+    jwt: readJwt(context('jwtIssuer'), context('jwtAudience')),
+    apiRateLimit: readLimit('apiRateLimit', context('apiRateLimit'), DEFAULT_API_THROTTLE.rateLimit, false),
+    apiBurstLimit: readLimit('apiBurstLimit', context('apiBurstLimit'), DEFAULT_API_THROTTLE.burstLimit, true),
   };
+}
+
+function readOrigins(value: unknown): string[] {
+  const origins = value === undefined ? [] : list(value);
+  for (const origin of origins) {
+    if (typeof origin !== 'string' || !ORIGIN.test(origin)) {
+      throw new Error(
+        'Context "allowedOrigins" must list origins such as https://app.example.com or http://localhost:5173, ' +
+          `comma-separated: lowercase, no path or trailing slash, no "*" (got ${JSON.stringify(origin)})`,
+      );
+    }
+  }
+  return origins as string[];
+}
+
+function readJwt(issuer: unknown, audience: unknown): HostedInboxConfig['jwt'] {
+  if (issuer === undefined && audience === undefined) return undefined;
+  if (issuer === undefined || audience === undefined) {
+    throw new Error(
+      'Context "jwtIssuer" and "jwtAudience" go together: pass both to use an existing identity provider, ' +
+        'or neither to create a Cognito user pool',
+    );
+  }
+  if (typeof issuer !== 'string' || !isHttpsUrl(issuer)) {
+    throw new Error(
+      'Context "jwtIssuer" must be the https URL in the tokens\' "iss" claim, such as ' +
+        `https://cognito-idp.us-east-1.amazonaws.com/us-east-1_AbC123 (got ${JSON.stringify(issuer)})`,
+    );
+  }
+  const audiences = list(audience);
+  if (audiences.length === 0 || !audiences.every((a) => typeof a === 'string' && /^\S+$/.test(a))) {
+    throw new Error(
+      'Context "jwtAudience" must be one or more audiences (app client ids), comma-separated ' +
+        `(got ${JSON.stringify(audience)})`,
+    );
+  }
+  return { issuer, audience: audiences as string[] };
+}
+
+function isHttpsUrl(value: string): boolean {
+  if (/\s/.test(value)) return false;
+  try {
+    const url = new URL(value);
+    return url.protocol === 'https:' && url.hostname !== '' && !url.search && !url.hash;
+  } catch {
+    return false;
+  }
+}
+
+/** A throttle limit: positive, and whole for bursts (API Gateway counts requests in the bucket). */
+function readLimit(key: string, raw: unknown, fallback: number, whole: boolean): number {
+  if (raw === undefined) return fallback;
+  const value = typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : raw;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0 || (whole && !Number.isInteger(value))) {
+    const what = whole ? 'a whole number of requests >= 1' : 'a number of requests per second > 0';
+    throw new Error(`Context "${key}" must be ${what} (got ${JSON.stringify(raw)})`);
+  }
+  return value;
 }
 
 export function createHostedInbox(
   app: App,
-  overrides: Pick<StatelessStackProps, 'inboundEntry'> = {},
+  overrides: Pick<StatelessStackProps, 'inboundEntry' | 'apiEntries'> = {},
 ): { data: StatefulStack; application: StatelessStack } {
   const config = readConfig(app);
   // Env-agnostic stacks: synth needs no account, and nothing here looks anything up.
@@ -58,12 +136,19 @@ export function createHostedInbox(
     domain: config.domain,
     rawMailRetentionDays: config.rawMailRetentionDays,
     terminationProtection: config.terminationProtection,
+    createUserPool: config.jwt === undefined,
   });
+  const jwt = config.jwt ?? { issuer: data.users!.issuer, audience: [data.users!.client.userPoolClientId] };
   const application = new StatelessStack(app, 'HostedInbox-App', {
     domain: config.domain,
     bucket: data.data.bucket,
     rawMailPrefix: data.data.rawMailPrefix,
     tables: data.data.tables,
+    identity: data.identity,
+    jwtIssuer: jwt.issuer,
+    jwtAudience: jwt.audience,
+    allowedOrigins: config.allowedOrigins,
+    apiThrottle: { rateLimit: config.apiRateLimit, burstLimit: config.apiBurstLimit },
     alarmEmail: config.alarmEmail,
     ...overrides,
   });

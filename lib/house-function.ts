@@ -1,6 +1,7 @@
 /**
  * The project's one way to build a Lambda function: same runtime, architecture, bundling and logging
- * everywhere, and explicit bind helpers so each function gets only the tables, prefixes and variables it uses.
+ * everywhere, and explicit bind helpers so each function gets only the tables, prefixes, identities and variables
+ * it uses.
  */
 import { Duration } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
@@ -9,6 +10,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as ses from 'aws-cdk-lib/aws-ses';
 import { Construct } from 'constructs';
 import { TABLES, TableKey } from '../functions/commons/table-design';
 
@@ -126,6 +128,15 @@ export class HouseFunction extends Construct implements iam.IGrantable {
     this.function.addEnvironment('RAW_MAIL_PREFIX', access.rawMailPrefix);
     for (const prefix of access.readPrefixes ?? []) bucket.grantRead(this.function, `${prefix}*`);
     for (const prefix of access.writePrefixes ?? []) bucket.grantPut(this.function, `${prefix}*`);
+    return this;
+  }
+
+  /**
+   * Lets the function send mail (SendEmail, SendRawEmail) as the given SES identity, and nothing else: the
+   * resource is that identity's ARN.
+   */
+  grantSendEmail(identity: ses.IEmailIdentity): this {
+    identity.grantSendEmail(this.function);
     return this;
   }
 }

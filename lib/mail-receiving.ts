@@ -20,7 +20,7 @@ import { AwsCustomResource, AwsCustomResourcePolicy, AwsSdkCall, PhysicalResourc
 import { Construct } from 'constructs';
 
 export interface MailReceivingProps {
-  /** Domain whose every address is received, e.g. `inbox.example.com`. */
+  /** Domain whose every address, and every address at its subdomains, is received, e.g. `inbox.example.com`. */
   readonly domain: string;
   /** Bucket SES writes raw mail to. */
   readonly bucket: s3.IBucket;
@@ -101,8 +101,9 @@ export class MailReceiving extends Construct {
 
     this.ruleSet = new ses.ReceiptRuleSet(this, 'RuleSet');
     this.rule = this.ruleSet.addRule('Inbound', {
-      // A bare domain matches every address at that domain (not its subdomains).
-      recipients: [domain],
+      // A bare domain matches every address at that domain, not its subdomains; a leading dot matches every
+      // address at any subdomain (support@acme.inbox.example.com: an account's addresses).
+      recipients: [domain, `.${domain}`],
       scanEnabled: true,
       tlsPolicy: ses.TlsPolicy.REQUIRE,
       // This action also adds the bucket-policy statement letting SES put objects from this account only.

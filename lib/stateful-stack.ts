@@ -1,10 +1,11 @@
 /**
  * Resources that hold data or identity and must survive redeploys of the application: the mail bucket, the
- * tables and the SES domain identity. Deploy rarely; the application stack references it.
+ * tables, the SES domain identity and the user pool. Deploy rarely; the application stack references it.
  */
 import { Aws, CfnOutput, Duration, Stack, StackProps } from 'aws-cdk-lib';
 import * as ses from 'aws-cdk-lib/aws-ses';
 import { Construct } from 'constructs';
+import { InboxUserPool } from './inbox-api';
 import { InboxData } from './inbox-data';
 
 export interface StatefulStackProps extends StackProps {
@@ -15,11 +16,18 @@ export interface StatefulStackProps extends StackProps {
    * @default 365
    */
   readonly rawMailRetentionDays?: number;
+  /**
+   * Create the Cognito user pool that signs the API's tokens. Off when another identity provider is used.
+   * @default true
+   */
+  readonly createUserPool?: boolean;
 }
 
 export class StatefulStack extends Stack {
   readonly data: InboxData;
   readonly identity: ses.EmailIdentity;
+  /** The users, unless another identity provider issues the tokens. */
+  readonly users?: InboxUserPool;
 
   constructor(scope: Construct, id: string, props: StatefulStackProps) {
     super(scope, id, props);
@@ -33,9 +41,12 @@ export class StatefulStack extends Stack {
     });
 
     // The DNS records to create at the domain's DNS host.
-    new CfnOutput(this, 'MxRecord', {
-      description: `MX record for ${props.domain}`,
-      value: `10 inbound-smtp.${Aws.REGION}.amazonaws.com`,
+    const inboundSmtp = `10 inbound-smtp.${Aws.REGION}.amazonaws.com`;
+    new CfnOutput(this, 'MxRecord', { description: `MX record for ${props.domain}`, value: inboundSmtp });
+    // Accounts' addresses live at <account>.<domain> (support@acme.inbox.example.com): one wildcard record.
+    new CfnOutput(this, 'WildcardMxRecord', {
+      description: `MX record for the account subdomains of ${props.domain}`,
+      value: `*.${props.domain} MX ${inboundSmtp}`,
     });
     this.identity.dkimRecords.forEach((record, i) => {
       new CfnOutput(this, `DkimRecord${i + 1}`, {
@@ -44,5 +55,14 @@ export class StatefulStack extends Stack {
       });
     });
     new CfnOutput(this, 'MailBucketName', { value: this.data.bucket.bucketName });
+
+    if (props.createUserPool ?? true) {
+      this.users = new InboxUserPool(this, 'Users');
+      new CfnOutput(this, 'UserPoolId', { value: this.users.userPool.userPoolId });
+      new CfnOutput(this, 'UserPoolClientId', {
+        description: 'App client of the web app (public: no secret; SRP sign-in)',
+        value: this.users.client.userPoolClientId,
+      });
+    }
   }
 }

@@ -1,14 +1,17 @@
 /**
- * The application: mail receiving, the inbound function and alarms. Holds no data of its own (the queues
- * hold only pointers to stored mail), so it can be destroyed and redeployed freely.
+ * The application: mail receiving, the inbound function, the HTTP API and alarms. Holds no data of its own
+ * (the queues hold only pointers to stored mail), so it can be destroyed and redeployed freely.
  */
 import * as path from 'path';
 import { CfnOutput, CrossStackReferences, Duration, ReferenceStrength, Stack, StackProps } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as ses from 'aws-cdk-lib/aws-ses';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
+import { ApiFunctionName } from '../functions/api/routes';
 import { HouseFunction } from './house-function';
+import { ApiThrottle, InboxApi } from './inbox-api';
 import { InboxAlarms } from './inbox-alarms';
 import { ATTACHMENTS_PREFIX, BODIES_PREFIX, InboxTables } from './inbox-data';
 import { MailReceiving } from './mail-receiving';
@@ -21,6 +24,27 @@ export interface StatelessStackProps extends StackProps {
   readonly bucket: s3.IBucket;
   readonly rawMailPrefix: string;
   readonly tables: InboxTables;
+  /** The SES identity of the domain, which the API sends verification mail as. */
+  readonly identity: ses.IEmailIdentity;
+  /** Issuer of the tokens the API accepts (an https URL). */
+  readonly jwtIssuer: string;
+  /** Audiences of the tokens the API accepts (e.g. the user pool client id). */
+  readonly jwtAudience: readonly string[];
+  /**
+   * Browser origins allowed to call the API.
+   * @default - none: no CORS
+   */
+  readonly allowedOrigins?: readonly string[];
+  /**
+   * Throttle of the API's stage.
+   * @default DEFAULT_API_THROTTLE (50 requests/s, burst 100)
+   */
+  readonly apiThrottle?: ApiThrottle;
+  /**
+   * The API handler modules (tests point them at a fixture).
+   * @default - functions/api/<name>/handler.ts
+   */
+  readonly apiEntries?: Partial<Readonly<Record<ApiFunctionName, string>>>;
   /**
    * The inbound handler module (tests point it at a fixture).
    * @default INBOUND_HANDLER_ENTRY (functions/inbound/handler.ts)
@@ -36,6 +60,7 @@ export interface StatelessStackProps extends StackProps {
 export class StatelessStack extends Stack {
   readonly inboundFunction: HouseFunction;
   readonly mailReceiving: MailReceiving;
+  readonly api: InboxApi;
   /** Add alarms for later components here, e.g. `alarms.monitorHttpApi('Api', api)`. */
   readonly alarms: InboxAlarms;
   readonly alarmTopic?: sns.Topic;
@@ -68,15 +93,31 @@ export class StatelessStack extends Stack {
       inboundFunction: this.inboundFunction.function,
     });
 
+    this.api = new InboxApi(this, 'Api', {
+      domain: props.domain,
+      tables: props.tables,
+      identity: props.identity,
+      jwtIssuer: props.jwtIssuer,
+      jwtAudience: props.jwtAudience,
+      allowedOrigins: props.allowedOrigins,
+      throttle: props.apiThrottle,
+      entries: props.apiEntries,
+    });
+
     if (props.alarmEmail) {
       this.alarmTopic = new sns.Topic(this, 'AlarmTopic', { enforceSSL: true });
       this.alarmTopic.addSubscription(new subscriptions.EmailSubscription(props.alarmEmail));
     }
     this.alarms = new InboxAlarms(this, 'Alarms', { alarmTopic: this.alarmTopic })
       .monitorFunction('InboundFunction', this.inboundFunction.function)
-      .monitorDeadLetterQueue('InboundDeadLetterQueue', this.mailReceiving.deadLetterQueue);
-    // The HTTP API's 5xx alarm goes here once InboxApi exists: this.alarms.monitorHttpApi('Api', api.httpApi).
+      .monitorDeadLetterQueue('InboundDeadLetterQueue', this.mailReceiving.deadLetterQueue)
+      .monitorHttpApi('Api', this.api.httpApi);
+    for (const [name, fn] of Object.entries(this.api.functions)) {
+      this.alarms.monitorFunction(`Api${name[0].toUpperCase()}${name.slice(1)}Function`, fn.function);
+    }
 
     new CfnOutput(this, 'DeadLetterQueueUrl', { value: this.mailReceiving.deadLetterQueue.queueUrl });
+    new CfnOutput(this, 'ApiUrl', { description: 'Base URL of the HTTP API', value: this.api.url });
+    new CfnOutput(this, 'JwtIssuer', { description: 'Issuer of the tokens the API accepts', value: props.jwtIssuer });
   }
 }

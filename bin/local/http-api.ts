@@ -64,8 +64,12 @@ function match(method: string, path: string) {
     if (compiled.route.method !== method) continue;
     const found = compiled.pattern.exec(path);
     if (!found) continue;
-    const pathParameters = Object.fromEntries(compiled.params.map((name, index) => [name, decodeURIComponent(found[index + 1])]));
-    return { route: compiled.route, pathParameters };
+    try {
+      const pathParameters = Object.fromEntries(compiled.params.map((name, index) => [name, decodeURIComponent(found[index + 1])]));
+      return { route: compiled.route, pathParameters };
+    } catch {
+      return undefined; // a malformed escape names nothing that exists
+    }
   }
   return undefined;
 }

@@ -11,6 +11,9 @@ export const keys = {
   inbox: (accountId: string, inboxId: string) => ({ pk: `ACCOUNT#${accountId}`, sk: `INBOX#${inboxId}` }),
   /** An account's own ticket pipeline (the default one lives in code). */
   pipeline: (accountId: string, pipelineId: string) => ({ pk: `ACCOUNT#${accountId}`, sk: `PIPELINE#${pipelineId}` }),
+  ticket: (accountId: string, ticketId: string) => ({ pk: `ACCOUNT#${accountId}`, sk: `TICKET#${ticketId}` }),
+  /** Auto-assignment's rotation counter of an inbox (an atomic ADD gives each new conversation its turn). */
+  rotation: (accountId: string, inboxId: string) => ({ pk: `ACCOUNT#${accountId}`, sk: `ROTATION#${inboxId}` }),
   /** Claims an account subdomain; unique across all accounts. */
   subdomain: (subdomain: string) => ({ pk: `SUBDOMAIN#${subdomain}`, sk: 'SUBDOMAIN' }),
   /** A from-address verification token, by the SHA-256 of the token (the token itself is never stored). */
@@ -40,5 +43,9 @@ export const listings = {
   conversations: (inboxId: string) => `INBOX#${inboxId}#CONVERSATIONS`,
   quarantine: (inboxId: string) => `INBOX#${inboxId}#QUARANTINE`,
   unroutable: () => 'INBOUND#UNROUTABLE',
+  /** Ticket listings (index keys); each sorts by `<createdAt>#<ticketId>`. */
+  ticketsInStage: (accountId: string, pipelineId: string, stageId: string) => `TICKETS#${accountId}#STAGE#${pipelineId}#${stageId}`,
+  ticketsOfOwner: (accountId: string, ownerId: string | null) => `TICKETS#${accountId}#OWNER#${ownerId ?? '-'}`,
+  ticketsOfAccount: (accountId: string) => `TICKETS#${accountId}`,
   failed: () => 'INBOUND#FAILED',
 } as const;

@@ -23,6 +23,10 @@ export interface TableDesign {
 
 /** The index every table lists by: conversations and quarantined mail of an inbox, newest last. */
 export const BY_PARENT_INDEX: IndexDesign = { indexName: 'byParent', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' };
+/** Tickets of one owner (or of nobody), newest last. */
+export const BY_OWNER_INDEX: IndexDesign = { indexName: 'byOwner', partitionKey: 'gsi2pk', sortKey: 'gsi2sk' };
+/** All tickets of an account, newest last. */
+export const BY_ACCOUNT_INDEX: IndexDesign = { indexName: 'byAccount', partitionKey: 'gsi3pk', sortKey: 'gsi3sk' };
 
 export const TABLES = {
   /** Accounts, users, teams, inboxes, forwarding-address routes, verification tokens. */
@@ -31,8 +35,8 @@ export const TABLES = {
   contacts: { envVar: 'CONTACTS_TABLE', partitionKey: 'pk', sortKey: 'sk', indexes: [] },
   /** Conversations, their messages, the Message-ID thread index and one receipt per raw inbound object. */
   conversations: { envVar: 'CONVERSATIONS_TABLE', partitionKey: 'pk', sortKey: 'sk', indexes: [BY_PARENT_INDEX] },
-  /** Tickets and pipelines. */
-  tickets: { envVar: 'TICKETS_TABLE', partitionKey: 'pk', sortKey: 'sk', indexes: [BY_PARENT_INDEX] },
+  /** Tickets and pipelines. Tickets list by stage (byParent), by owner, or all of an account. */
+  tickets: { envVar: 'TICKETS_TABLE', partitionKey: 'pk', sortKey: 'sk', indexes: [BY_PARENT_INDEX, BY_OWNER_INDEX, BY_ACCOUNT_INDEX] },
 } as const satisfies Record<string, TableDesign>;
 
 export type TableKey = keyof typeof TABLES;

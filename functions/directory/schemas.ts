@@ -7,7 +7,12 @@ const capacity = z.number().int('must be a whole number').min(1, 'must be at lea
 
 /** At least one field: an empty PATCH is a client bug worth telling. */
 const nonEmpty = <T extends z.ZodRawShape>(shape: T) =>
-  z.strictObject(shape).refine((value) => Object.keys(value).length > 0, { message: 'must change at least one field', params: { rule: 'empty_change' } });
+  z.strictObject(shape).refine((value) => Object.keys(value).length > 0, {
+    message: 'must change at least one field',
+    params: { rule: 'empty_change' },
+    // Only when the fields themselves were fine: `{ "email": … }` is an unknown field, not an empty change.
+    when: (payload) => payload.issues.length === 0,
+  });
 
 export const renameAccountSchema = z.strictObject({ name: displayName() });
 

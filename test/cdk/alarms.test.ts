@@ -3,12 +3,14 @@ import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { InboxAlarms } from '../../lib/inbox-alarms';
+import { API_FUNCTION_NAMES } from '../../lib/inbox-api';
 import { logicalId, synthHostedInbox, testApp } from './synth';
 
 describe('alarms', () => {
   test('inbound function errors and dead-letter depth, without a topic by default', () => {
     const { application, appTemplate } = synthHostedInbox();
-    appTemplate.resourceCountIs('AWS::CloudWatch::Alarm', 2);
+    // Inbound function, dead-letter queue, API 5xx, and one per API function (see inbox-api.test.ts).
+    appTemplate.resourceCountIs('AWS::CloudWatch::Alarm', 3 + API_FUNCTION_NAMES.length);
     appTemplate.resourceCountIs('AWS::SNS::Topic', 0);
     appTemplate.hasResourceProperties('AWS::CloudWatch::Alarm', {
       Namespace: 'AWS/Lambda',
@@ -39,7 +41,7 @@ describe('alarms', () => {
     appTemplate.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'ops@example.com' });
     const topic = { Ref: logicalId(application.alarmTopic!) };
     const alarms = Object.values(appTemplate.findResources('AWS::CloudWatch::Alarm'));
-    expect(alarms).toHaveLength(2);
+    expect(alarms).toHaveLength(3 + API_FUNCTION_NAMES.length);
     for (const alarm of alarms) {
       expect(alarm.Properties.AlarmActions).toEqual([topic]);
       expect(alarm.Properties.OKActions).toEqual([topic]);

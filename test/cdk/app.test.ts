@@ -30,11 +30,80 @@ describe('context', () => {
       rawMailRetentionDays: 90,
       alarmEmail: 'ops@example.com',
       terminationProtection: false,
+      allowedOrigins: [],
+      jwt: undefined,
+      apiRateLimit: 50,
+      apiBurstLimit: 100,
     });
     expect(readConfig(testApp({ terminationProtection: true })).terminationProtection).toBe(true);
     expect(() => readConfig(testApp({ rawMailRetentionDays: '0' }))).toThrow(/rawMailRetentionDays/);
     expect(() => readConfig(testApp({ rawMailRetentionDays: 'a year' }))).toThrow(/rawMailRetentionDays/);
     expect(() => readConfig(testApp({ alarmEmail: 'ops' }))).toThrow(/alarmEmail/);
+  });
+
+  test('allowedOrigins: a comma-separated string (-c) or an array (cdk.json) of https or localhost origins', () => {
+    const fromString = readConfig(testApp({ allowedOrigins: 'https://app.example.com, http://localhost:5173,' }));
+    expect(fromString.allowedOrigins).toEqual(['https://app.example.com', 'http://localhost:5173']);
+    expect(readConfig(testApp({ allowedOrigins: ['https://app.example.com:8443'] })).allowedOrigins).toEqual([
+      'https://app.example.com:8443',
+    ]);
+    expect(readConfig(testApp({ allowedOrigins: '' })).allowedOrigins).toEqual([]);
+  });
+
+  test.each([
+    '*',
+    'app.example.com',
+    'http://app.example.com',
+    'https://app.example.com/',
+    'https://app.example.com/app',
+    'https://App.Example.com',
+    'http://localhost',
+    'https://*.example.com',
+  ])('rejects origin %p with a clear message', (origin) => {
+    const read = () => readConfig(testApp({ allowedOrigins: `https://ok.example.com,${origin}` }));
+    expect(read).toThrow(/Context "allowedOrigins" must list origins such as https:\/\/app.example.com/);
+    expect(read).toThrow(`(got ${JSON.stringify(origin)})`);
+  });
+
+  test('jwtIssuer and jwtAudience: both or neither, an https issuer, one or more audiences', () => {
+    expect(readConfig(testApp({})).jwt).toBeUndefined();
+    expect(
+      readConfig(testApp({ jwtIssuer: 'https://auth.example.com/', jwtAudience: 'web, mobile' })).jwt,
+    ).toEqual({ issuer: 'https://auth.example.com/', audience: ['web', 'mobile'] });
+    expect(readConfig(testApp({ jwtIssuer: 'https://auth.example.com', jwtAudience: ['web'] })).jwt).toEqual({
+      issuer: 'https://auth.example.com',
+      audience: ['web'],
+    });
+    expect(() => readConfig(testApp({ jwtIssuer: 'https://auth.example.com' }))).toThrow(
+      /"jwtIssuer" and "jwtAudience" go together: pass both .* or neither/,
+    );
+    expect(() => readConfig(testApp({ jwtAudience: 'web' }))).toThrow(/go together/);
+    for (const jwtIssuer of ['http://auth.example.com', 'auth.example.com', 'https://auth.example.com/?x=1', 42]) {
+      expect(() => readConfig(testApp({ jwtIssuer, jwtAudience: 'web' }))).toThrow(
+        /Context "jwtIssuer" must be the https URL in the tokens' "iss" claim/,
+      );
+    }
+    for (const jwtAudience of ['', ' , ', [], ['a b']]) {
+      expect(() => readConfig(testApp({ jwtIssuer: 'https://auth.example.com', jwtAudience }))).toThrow(
+        /Context "jwtAudience" must be one or more audiences/,
+      );
+    }
+  });
+
+  test('apiRateLimit and apiBurstLimit: positive numbers, bursts whole', () => {
+    expect(readConfig(testApp({ apiRateLimit: '12.5', apiBurstLimit: 30 }))).toEqual(
+      expect.objectContaining({ apiRateLimit: 12.5, apiBurstLimit: 30 }),
+    );
+    for (const apiRateLimit of ['0', '-1', 'fast', '', true]) {
+      expect(() => readConfig(testApp({ apiRateLimit }))).toThrow(
+        /Context "apiRateLimit" must be a number of requests per second > 0/,
+      );
+    }
+    for (const apiBurstLimit of ['0', '2.5', 'lots']) {
+      expect(() => readConfig(testApp({ apiBurstLimit }))).toThrow(
+        /Context "apiBurstLimit" must be a whole number of requests >= 1/,
+      );
+    }
   });
 });
 
@@ -50,7 +119,13 @@ describe('stacks', () => {
   });
 
   test('stateful resources live only in the data stack', () => {
-    for (const type of ['AWS::S3::Bucket', 'AWS::DynamoDB::GlobalTable', 'AWS::SES::EmailIdentity']) {
+    const stateful = [
+      'AWS::S3::Bucket',
+      'AWS::DynamoDB::GlobalTable',
+      'AWS::SES::EmailIdentity',
+      'AWS::Cognito::UserPool',
+    ];
+    for (const type of stateful) {
       expect(Object.keys(appTemplate.findResources(type))).toEqual([]);
     }
     dataTemplate.hasResourceProperties('AWS::SES::EmailIdentity', {
@@ -71,9 +146,15 @@ describe('stacks', () => {
     expect(synthHostedInbox({ terminationProtection: 'true' }).data.terminationProtection).toBe(true);
   });
 
-  test('outputs: MX and DKIM records to publish, bucket name, dead-letter queue URL', () => {
+  test('outputs: MX (domain and wildcard) and DKIM records to publish, bucket name, dead-letter queue URL', () => {
     dataTemplate.hasOutput('MxRecord', {
       Value: { 'Fn::Join': ['', ['10 inbound-smtp.', { Ref: 'AWS::Region' }, '.amazonaws.com']] },
+    });
+    // Accounts' addresses live at subdomains (support@acme.inbox.example.com).
+    dataTemplate.hasOutput('WildcardMxRecord', {
+      Value: {
+        'Fn::Join': ['', ['*.inbox.example.com MX 10 inbound-smtp.', { Ref: 'AWS::Region' }, '.amazonaws.com']],
+      },
     });
     const identity = logicalId(data.identity);
     for (const n of [1, 2, 3]) {

@@ -47,18 +47,22 @@ describe('InboxData tables', () => {
     expect(props.TimeToLiveSpecification).toEqual(ttl ? { AttributeName: ttl, Enabled: true } : undefined);
   });
 
-  test('the byParent index exists where the code queries it', () => {
-    for (const key of ['conversations', 'tickets'] as const) {
-      expect(resources[logicalId(data.tables[key])].Properties.GlobalSecondaryIndexes).toEqual([
-        expect.objectContaining({
-          IndexName: 'byParent',
-          KeySchema: [
-            { AttributeName: 'gsi1pk', KeyType: 'HASH' },
-            { AttributeName: 'gsi1sk', KeyType: 'RANGE' },
-          ],
-        }),
-      ]);
-    }
+  test('each table has exactly the indexes its design declares, keyed as the code queries them', () => {
+    const indexOf = (name: string, partitionKey: string, sortKey: string) =>
+      expect.objectContaining({
+        IndexName: name,
+        KeySchema: [
+          { AttributeName: partitionKey, KeyType: 'HASH' },
+          { AttributeName: sortKey, KeyType: 'RANGE' },
+        ],
+      });
+    expect(resources[logicalId(data.tables.conversations)].Properties.GlobalSecondaryIndexes).toEqual([indexOf('byParent', 'gsi1pk', 'gsi1sk')]);
+    expect(resources[logicalId(data.tables.tickets)].Properties.GlobalSecondaryIndexes).toEqual([
+      indexOf('byParent', 'gsi1pk', 'gsi1sk'),
+      indexOf('byOwner', 'gsi2pk', 'gsi2sk'),
+      indexOf('byAccount', 'gsi3pk', 'gsi3sk'),
+    ]);
+    for (const key of ['inboxes', 'contacts'] as const) expect(resources[logicalId(data.tables[key])].Properties.GlobalSecondaryIndexes).toBeUndefined();
     expect(resources[logicalId(data.tables.inboxes)].Properties.TimeToLiveSpecification).toEqual({
       AttributeName: 'expiresAt',
       Enabled: true,

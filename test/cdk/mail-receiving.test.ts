@@ -16,14 +16,15 @@ describe('MailReceiving', () => {
   const receiving = application.mailReceiving;
   const refersToMailBucket = (template: unknown) => JSON.stringify(template).includes(logicalId(data.data.bucket));
 
-  test('one receipt rule for every address of the domain: scan, TLS, then store raw mail', () => {
+  test('one receipt rule for every address of the domain and its subdomains: scan, TLS, then store raw mail', () => {
     appTemplate.resourceCountIs('AWS::SES::ReceiptRuleSet', 1);
     appTemplate.resourceCountIs('AWS::SES::ReceiptRule', 1);
     appTemplate.hasResourceProperties('AWS::SES::ReceiptRule', {
       RuleSetName: { Ref: logicalId(receiving.ruleSet) },
       Rule: {
         Enabled: true,
-        Recipients: ['inbox.example.com'],
+        // The bare domain, and (leading dot) every subdomain: support@acme.inbox.example.com.
+        Recipients: ['inbox.example.com', '.inbox.example.com'],
         ScanEnabled: true,
         TlsPolicy: 'Require',
         // Exactly these actions, in this order: nothing but the S3 store (the queue does the rest).

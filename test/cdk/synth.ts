@@ -4,6 +4,7 @@ import { App, CfnElement, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { IConstruct } from 'constructs';
 import { createHostedInbox } from '../../lib/hosted-inbox';
+import { API_FUNCTION_NAMES } from '../../lib/inbox-api';
 
 export const FIXTURE_ENTRY = path.join(__dirname, 'fixtures', 'handler.ts');
 
@@ -12,8 +13,11 @@ export function testApp(context: Record<string, unknown> = {}): App {
   return new App({ context: { 'aws:cdk:bundling-stacks': [], domain: 'inbox.example.com', ...context } });
 }
 
+/** The fixture as every API function's entry. */
+export const FIXTURE_API_ENTRIES = Object.fromEntries(API_FUNCTION_NAMES.map((name) => [name, FIXTURE_ENTRY]));
+
 export function synthHostedInbox(context: Record<string, unknown> = {}) {
-  const stacks = createHostedInbox(testApp(context), { inboundEntry: FIXTURE_ENTRY });
+  const stacks = createHostedInbox(testApp(context), { inboundEntry: FIXTURE_ENTRY, apiEntries: FIXTURE_API_ENTRIES });
   return {
     ...stacks,
     dataTemplate: Template.fromStack(stacks.data),

@@ -44,12 +44,14 @@ export function zodIssues(error: z.ZodError): FieldIssue[] {
       issue.code === 'invalid_type' && issue.input === undefined ? 'required'
       : issue.code === 'custom' ? String(issue.params?.rule ?? 'invalid')
       : issue.code;
-    return [{ field: at || '(body)', rule, message: rule === 'required' ? 'is required' : issue.message }];
+    const { input: _input, ...reported } = issue; // the offending value is never echoed back
+    return [{ field: at || '(body)', rule, message: rule === 'required' ? 'is required' : reported.message }];
   });
 }
 
 export function parseWith<T>(schema: z.ZodType<T>, value: unknown): T {
-  const result = schema.safeParse(value);
+  // zod 4 drops `input` from issues unless asked; `zodIssues` needs it to tell missing from mistyped.
+  const result = schema.safeParse(value, { reportInput: true });
   if (!result.success) throw new ValidationFailed(zodIssues(result.error));
   return result.data;
 }

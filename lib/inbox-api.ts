@@ -1,0 +1,261 @@
+/**
+ * The HTTP API: one Lambda function per API function name, one route per entry of the shared route table
+ * (functions/api/routes.ts), a JWT authorizer on every route but the public verification link, throttling on
+ * the stage and CORS for the configured browser origins. Also the Cognito user pool that issues the tokens,
+ * when no other identity provider is configured (it lives in the data stack: it holds the users).
+ */
+import * as path from 'path';
+import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import * as cognito from 'aws-cdk-lib/aws-cognito';
+import * as ses from 'aws-cdk-lib/aws-ses';
+import { Construct } from 'constructs';
+import { API_ROUTES, ApiFunctionName, ApiRoute, routeKey } from '../functions/api/routes';
+import { HouseFunction } from './house-function';
+import { InboxTables } from './inbox-data';
+
+/** The handler module of an API function: `functions/api/<name>/handler.ts`, exporting `handler`. */
+export const apiHandlerEntry = (name: ApiFunctionName): string =>
+  path.join(__dirname, '..', 'functions', 'api', name, 'handler.ts');
+
+/** Requests per second (steady) and burst (token bucket size) API Gateway allows before answering 429. */
+export interface ApiThrottle {
+  readonly rateLimit: number;
+  readonly burstLimit: number;
+}
+
+export const DEFAULT_API_THROTTLE: ApiThrottle = { rateLimit: 50, burstLimit: 100 };
+/** The public verification link needs no more: it is opened by hand, once per address. */
+export const DEFAULT_PUBLIC_ROUTE_THROTTLE: ApiThrottle = { rateLimit: 5, burstLimit: 10 };
+
+/** Browser requests carry the ID token as a bearer token and JSON bodies; nothing else is needed. */
+export const CORS_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
+export const CORS_HEADERS = ['authorization', 'content-type'] as const;
+
+export interface InboxApiProps {
+  /** The inbox domain, e.g. `inbox.example.com`: passed as INBOX_DOMAIN, and the system sender's domain. */
+  readonly domain: string;
+  /** The tables; each function is bound only to those it uses. */
+  readonly tables: InboxTables;
+  /** The SES identity of the inbox domain; the function that sends mail may send as it, and only it. */
+  readonly identity: ses.IEmailIdentity;
+  /** Issuer (`iss` claim) of the accepted tokens, an https URL, e.g. `InboxUserPool.issuer`. */
+  readonly jwtIssuer: string;
+  /** Accepted audiences (`aud` or `client_id` claim), e.g. the user pool client id. */
+  readonly jwtAudience: readonly string[];
+  /**
+   * Browser origins allowed to call the API (CORS), e.g. `https://app.example.com`.
+   * @default - no CORS configuration: browsers on other origins cannot call the API
+   */
+  readonly allowedOrigins?: readonly string[];
+  /**
+   * Throttle of every route of the stage.
+   * @default DEFAULT_API_THROTTLE (50 requests/s, burst 100)
+   */
+  readonly throttle?: ApiThrottle;
+  /**
+   * Throttle of the public (unauthenticated) routes; never above `throttle`.
+   * @default DEFAULT_PUBLIC_ROUTE_THROTTLE (5 requests/s, burst 10)
+   */
+  readonly publicRouteThrottle?: ApiThrottle;
+  /**
+   * Handler module of each function (tests point them at a fixture).
+   * @default - apiHandlerEntry(name), i.e. functions/api/<name>/handler.ts
+   */
+  readonly entries?: Partial<Readonly<Record<ApiFunctionName, string>>>;
+}
+
+interface ApiFunctionSpec {
+  readonly description: string;
+  /** Tables, grants and variables: exactly what the function's code uses. */
+  readonly bind: (fn: HouseFunction, props: InboxApiProps) => void;
+}
+
+/**
+ * What each API function needs. Typed by ApiFunctionName, so a function added to the route table fails the
+ * typecheck until it is wired here.
+ */
+const API_FUNCTIONS: Readonly<Record<ApiFunctionName, ApiFunctionSpec>> = {
+  directory: {
+    description: 'API: the caller, the account, users and teams',
+    bind: (fn, { tables }) => fn.bindTables({ inboxes: tables.inboxes }, 'readWrite'),
+  },
+  inboxes: {
+    description: 'API: inboxes, channels, forwarding and sender addresses',
+    bind: (fn, { tables, identity, domain }) => {
+      fn.bindTables({ inboxes: tables.inboxes }, 'readWrite')
+        .bindTables({ tickets: tables.tickets }, 'read')
+        .grantSendEmail(identity);
+      fn.function.addEnvironment('SYSTEM_FROM', systemFrom(domain));
+    },
+  },
+  verification: {
+    description: 'API: the public link that confirms a sender address',
+    bind: (fn, { tables }) => fn.bindTables({ inboxes: tables.inboxes }, 'readWrite'),
+  },
+};
+
+export const API_FUNCTION_NAMES = Object.keys(API_FUNCTIONS) as ApiFunctionName[];
+
+/** From header of the mail the system itself sends (same default as functions/commons/env.ts). */
+export const systemFrom = (domain: string): string => `hosted-inbox <no-reply@${domain}>`;
+
+export class InboxApi extends Construct {
+  readonly httpApi: apigwv2.HttpApi;
+  /** The `$default` stage, which carries the throttling. */
+  readonly stage: apigwv2.IHttpStage;
+  readonly authorizer: HttpJwtAuthorizer;
+  readonly functions: Readonly<Record<ApiFunctionName, HouseFunction>>;
+  /** Every route, by route key (`GET /me`). */
+  readonly routes: Readonly<Record<string, apigwv2.HttpRoute>>;
+  /** Base URL of the API, ending in `/`. */
+  readonly url: string;
+
+  constructor(scope: Construct, id: string, props: InboxApiProps) {
+    super(scope, id);
+    const throttle = props.throttle ?? DEFAULT_API_THROTTLE;
+    const requested = props.publicRouteThrottle ?? DEFAULT_PUBLIC_ROUTE_THROTTLE;
+    const publicThrottle: ApiThrottle = {
+      rateLimit: Math.min(requested.rateLimit, throttle.rateLimit),
+      burstLimit: Math.min(requested.burstLimit, throttle.burstLimit),
+    };
+    if (props.jwtAudience.length === 0) throw new Error('InboxApi: jwtAudience must name at least one audience');
+
+    const functions = {} as Record<ApiFunctionName, HouseFunction>;
+    for (const name of API_FUNCTION_NAMES) {
+      const spec = API_FUNCTIONS[name];
+      const fn = new HouseFunction(this, `${name[0].toUpperCase()}${name.slice(1)}`, {
+        entry: props.entries?.[name] ?? apiHandlerEntry(name),
+        description: spec.description,
+        // Interactive requests: more CPU for faster cold starts; well inside API Gateway's 30 s limit.
+        memorySize: 512,
+        timeout: Duration.seconds(10),
+        environment: { INBOX_DOMAIN: props.domain },
+      });
+      spec.bind(fn, props);
+      functions[name] = fn;
+    }
+    this.functions = functions;
+
+    this.authorizer = new HttpJwtAuthorizer('JwtAuthorizer', props.jwtIssuer, {
+      jwtAudience: [...props.jwtAudience],
+    });
+    const origins = props.allowedOrigins ?? [];
+    this.httpApi = new apigwv2.HttpApi(this, 'HttpApi', {
+      apiName: 'hosted-inbox',
+      description: 'hosted-inbox API',
+      // Anything routed later is protected unless it opts out, like the public routes below.
+      defaultAuthorizer: this.authorizer,
+      corsPreflight:
+        origins.length > 0
+          ? {
+              allowOrigins: [...origins],
+              allowMethods: CORS_METHODS.map((m) => apigwv2.CorsHttpMethod[m]),
+              allowHeaders: [...CORS_HEADERS],
+              maxAge: Duration.hours(1),
+            }
+          : undefined,
+    });
+
+    // One permission per function for this API (not one per route): the routes are what limits the calls.
+    const integrations = {} as Record<ApiFunctionName, HttpLambdaIntegration>;
+    for (const name of API_FUNCTION_NAMES) {
+      integrations[name] = new HttpLambdaIntegration(`${name}Integration`, functions[name].function, {
+        scopePermissionToRoute: false,
+      });
+    }
+    const routes: Record<string, apigwv2.HttpRoute> = {};
+    const publicRoutes: [ApiRoute, apigwv2.HttpRoute][] = [];
+    for (const route of API_ROUTES) {
+      const [created] = this.httpApi.addRoutes({
+        path: route.path,
+        methods: [apigwv2.HttpMethod[route.method]],
+        integration: integrations[route.function],
+        authorizer: route.auth === 'public' ? new apigwv2.HttpNoneAuthorizer() : this.authorizer,
+      });
+      routes[routeKey(route)] = created;
+      if (route.auth === 'public') publicRoutes.push([route, created]);
+    }
+    this.routes = routes;
+
+    // The L2 default stage takes no throttle and no per-route settings: set both on its CfnStage.
+    this.stage = this.httpApi.defaultStage!;
+    const cfnStage = this.stage.node.defaultChild as apigwv2.CfnStage;
+    cfnStage.defaultRouteSettings = {
+      throttlingRateLimit: throttle.rateLimit,
+      throttlingBurstLimit: throttle.burstLimit,
+    };
+    if (publicRoutes.length > 0) {
+      cfnStage.routeSettings = Object.fromEntries(
+        publicRoutes.map(([route]) => [
+          routeKey(route),
+          { ThrottlingRateLimit: publicThrottle.rateLimit, ThrottlingBurstLimit: publicThrottle.burstLimit },
+        ]),
+      );
+      // API Gateway refuses route settings for a route key that does not exist yet.
+      this.stage.node.addDependency(...publicRoutes.map(([, created]) => created));
+    }
+    this.url = this.httpApi.url!;
+  }
+}
+
+export interface InboxUserPoolProps {
+  /**
+   * What happens to the pool (its users) when it leaves the stack. RETAIN also turns on deletion protection.
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly removalPolicy?: RemovalPolicy;
+}
+
+/**
+ * Users of the app: sign-in by email, accounts created by an administrator (no self sign-up), the caller's
+ * account and user ids in custom attributes that reach the API as `custom:account_id` / `custom:user_id`
+ * claims of the ID token. The web client can read them but never write them.
+ */
+export class InboxUserPool extends Construct {
+  readonly userPool: cognito.UserPool;
+  readonly client: cognito.UserPoolClient;
+  /** The `iss` of the pool's tokens, as API Gateway's JWT authorizer expects it. */
+  readonly issuer: string;
+
+  constructor(scope: Construct, id: string, props: InboxUserPoolProps = {}) {
+    super(scope, id);
+    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
+    this.userPool = new cognito.UserPool(this, 'UserPool', {
+      selfSignUpEnabled: false,
+      signInAliases: { email: true },
+      signInCaseSensitive: false,
+      autoVerify: { email: true },
+      // A changed email takes effect only once verified: the email claim never names an unproven address.
+      keepOriginal: { email: true },
+      standardAttributes: {
+        email: { required: true, mutable: true },
+        fullname: { required: false, mutable: true },
+      },
+      // Mutable so an administrator can set them after creating the user; the client below cannot.
+      customAttributes: {
+        account_id: new cognito.StringAttribute({ minLen: 1, maxLen: 64, mutable: true }),
+        user_id: new cognito.StringAttribute({ minLen: 1, maxLen: 64, mutable: true }),
+      },
+      accountRecovery: cognito.AccountRecovery.EMAIL_ONLY,
+      // Password sign-in through the SDK is all the app uses; Lite is the cheapest plan that offers it.
+      featurePlan: cognito.FeaturePlan.LITE,
+      removalPolicy,
+      deletionProtection: removalPolicy === RemovalPolicy.RETAIN,
+    });
+    this.client = this.userPool.addClient('WebClient', {
+      // A public client (browser): no secret, SRP sign-in, refresh tokens (added with any auth flow).
+      generateSecret: false,
+      authFlows: { userSrp: true },
+      disableOAuth: true,
+      preventUserExistenceErrors: true,
+      readAttributes: new cognito.ClientAttributes()
+        .withStandardAttributes({ email: true, emailVerified: true, fullname: true })
+        .withCustomAttributes('account_id', 'user_id'),
+      writeAttributes: new cognito.ClientAttributes().withStandardAttributes({ email: true, fullname: true }),
+    });
+    this.issuer = `https://cognito-idp.${Stack.of(this).region}.amazonaws.com/${this.userPool.userPoolId}`;
+  }
+}

@@ -1,0 +1,362 @@
+import { Match } from 'aws-cdk-lib/assertions';
+import { API_ROUTES, ApiFunctionName, routeKey } from '../../functions/api/routes';
+import { TABLES, TableKey } from '../../functions/commons/table-design';
+import { API_FUNCTION_NAMES } from '../../lib/inbox-api';
+import { actionsOf, logicalId, resourcesOf, statementsOfRole, synthHostedInbox } from './synth';
+
+type Resource = { Type: string; Properties: Record<string, any>; DependsOn?: string[] };
+
+/** What each function may do with each table; anything absent is no access at all. */
+const TABLE_ACCESS: Record<ApiFunctionName, Partial<Record<TableKey, 'read' | 'readWrite'>>> = {
+  directory: { inboxes: 'readWrite' },
+  inboxes: { inboxes: 'readWrite', tickets: 'read' },
+  verification: { inboxes: 'readWrite' },
+};
+const SENDS_EMAIL: readonly ApiFunctionName[] = ['inboxes'];
+const PUBLIC_ROUTE_KEYS = ['GET /verify', 'POST /verify'];
+
+const ofType = (resources: Record<string, Resource>, type: string) =>
+  Object.entries(resources).filter(([, r]) => r.Type === type);
+
+describe('InboxApi routes and authorization', () => {
+  const { data, application, appTemplate } = synthHostedInbox();
+  const api = application.api;
+  const resources: Record<string, Resource> = appTemplate.toJSON().Resources;
+  const routes = ofType(resources, 'AWS::ApiGatewayV2::Route').map(([, r]) => r.Properties);
+  const [[authorizerId, authorizer]] = ofType(resources, 'AWS::ApiGatewayV2::Authorizer');
+
+  test('one function per function name of the route table, and no function without routes', () => {
+    expect([...API_FUNCTION_NAMES].sort()).toEqual([...new Set(API_ROUTES.map((r) => r.function))].sort());
+    appTemplate.resourceCountIs('AWS::ApiGatewayV2::Integration', API_FUNCTION_NAMES.length);
+  });
+
+  test('exactly one route per entry of API_ROUTES, with its route key', () => {
+    expect(routes.map((r) => r.RouteKey).sort()).toEqual(API_ROUTES.map(routeKey).sort());
+    expect(Object.keys(api.routes).sort()).toEqual(API_ROUTES.map(routeKey).sort());
+  });
+
+  test.each(API_ROUTES.map((r) => [routeKey(r), r.function] as const))(
+    '%s is served by the %s function (Lambda proxy, payload 2.0)',
+    (key, name) => {
+      const route = routes.find((r) => r.RouteKey === key)!;
+      const integrationId = route.Target['Fn::Join'][1][1].Ref;
+      expect(resources[integrationId].Properties).toEqual(
+        expect.objectContaining({
+          IntegrationType: 'AWS_PROXY',
+          PayloadFormatVersion: '2.0',
+          IntegrationUri: { 'Fn::GetAtt': [logicalId(api.functions[name].function), 'Arn'] },
+        }),
+      );
+    },
+  );
+
+  test('the only public routes are the verification link', () => {
+    expect(API_ROUTES.filter((r) => r.auth === 'public').map(routeKey).sort()).toEqual(PUBLIC_ROUTE_KEYS);
+  });
+
+  test('every route but /verify needs a JWT from the authorizer; /verify needs none', () => {
+    for (const route of routes) {
+      if (PUBLIC_ROUTE_KEYS.includes(route.RouteKey)) {
+        expect(route.AuthorizationType).toBe('NONE');
+        expect(route.AuthorizerId).toBeUndefined();
+      } else {
+        expect(route.AuthorizationType).toBe('JWT');
+        expect(route.AuthorizerId).toEqual({ Ref: authorizerId });
+      }
+    }
+  });
+
+  test("the authorizer trusts the user pool's tokens for its web client, from the Authorization header", () => {
+    const imported = (construct: Parameters<typeof logicalId>[0]) => ({
+      'Fn::ImportValue': Match.stringLikeRegexp(`^HostedInbox-Data:ExportsOutputRef${logicalId(construct)}`),
+    });
+    expect(ofType(resources, 'AWS::ApiGatewayV2::Authorizer')).toHaveLength(1);
+    appTemplate.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
+      AuthorizerType: 'JWT',
+      IdentitySource: ['$request.header.Authorization'],
+      JwtConfiguration: {
+        Issuer: {
+          'Fn::Join': [
+            '',
+            ['https://cognito-idp.', { Ref: 'AWS::Region' }, '.amazonaws.com/', imported(data.users!.userPool)],
+          ],
+        },
+        Audience: [imported(data.users!.client)],
+      },
+    });
+    expect(authorizer.Properties.ApiId).toEqual({ Ref: logicalId(api.httpApi) });
+  });
+
+  test('API Gateway may invoke each function from this API only, with one permission per function', () => {
+    const permissions = ofType(resources, 'AWS::Lambda::Permission')
+      .map(([, r]) => r.Properties)
+      .filter((p) => p.Principal === 'apigateway.amazonaws.com');
+    expect(permissions.map((p) => p.FunctionName['Fn::GetAtt'][0]).sort()).toEqual(
+      API_FUNCTION_NAMES.map((name) => logicalId(api.functions[name].function)).sort(),
+    );
+    for (const permission of permissions) {
+      expect(JSON.stringify(permission.SourceArn)).toContain(JSON.stringify({ Ref: logicalId(api.httpApi) }));
+    }
+  });
+});
+
+describe('API functions', () => {
+  const { data, application, appTemplate } = synthHostedInbox();
+  const resources: Record<string, Resource> = appTemplate.toJSON().Resources;
+  const tableIds = Object.fromEntries(
+    (Object.keys(TABLES) as TableKey[]).map((key) => [key, logicalId(data.data.tables[key])]),
+  ) as Record<TableKey, string>;
+  const mentionedTables = (value: unknown) =>
+    (Object.keys(tableIds) as TableKey[]).filter((key) => JSON.stringify(value).includes(tableIds[key]));
+
+  describe.each(API_FUNCTION_NAMES)('%s', (name) => {
+    const fn = application.api.functions[name].function;
+    const variables: Record<string, unknown> = resources[logicalId(fn)].Properties.Environment.Variables;
+    const statements = statementsOfRole(appTemplate, logicalId(fn.role!));
+    const access = TABLE_ACCESS[name];
+
+    test('Node 22 on ARM64, sized for interactive requests', () => {
+      expect(resources[logicalId(fn)].Properties).toEqual(
+        expect.objectContaining({ Runtime: 'nodejs22.x', Architectures: ['arm64'], MemorySize: 512, Timeout: 10 }),
+      );
+    });
+
+    test('variables: INBOX_DOMAIN and exactly the tables it uses', () => {
+      expect(variables.INBOX_DOMAIN).toBe('inbox.example.com');
+      const tableVariables = Object.keys(variables).filter((v) => v.endsWith('_TABLE'));
+      expect(tableVariables.sort()).toEqual(
+        (Object.keys(access) as TableKey[]).map((key) => TABLES[key].envVar).sort(),
+      );
+      for (const key of Object.keys(access) as TableKey[]) {
+        expect(mentionedTables(variables[TABLES[key].envVar])).toEqual([key]);
+      }
+      if (SENDS_EMAIL.includes(name)) expect(variables.SYSTEM_FROM).toBe('hosted-inbox <no-reply@inbox.example.com>');
+      else expect(variables.SYSTEM_FROM).toBeUndefined();
+    });
+
+    test('IAM: DynamoDB on its tables (and their indexes) only, SES on the domain identity only, no "*"', () => {
+      expect(statements.length).toBeGreaterThan(0);
+      for (const statement of statements) {
+        for (const action of actionsOf(statement)) expect(action).toMatch(/^(dynamodb|ses):[A-Z]/);
+        for (const resource of resourcesOf(statement)) expect(resource).not.toBe('*');
+      }
+      const dynamo = statements.filter((s) => actionsOf(s).some((a) => a.startsWith('dynamodb:')));
+      const granted = new Set(dynamo.flatMap((s) => resourcesOf(s).flatMap(mentionedTables)));
+      expect([...granted].sort()).toEqual(Object.keys(access).sort());
+      for (const statement of dynamo) {
+        for (const resource of resourcesOf(statement)) {
+          // The table ARN itself, or `<table ARN>/index/*` for tables that have indexes.
+          const text = JSON.stringify(resource);
+          expect(mentionedTables(resource)).toHaveLength(1);
+          if (text.includes('/index/')) expect(text).toContain('"/index/*"');
+        }
+      }
+      const writers = dynamo.filter((s) => actionsOf(s).includes('dynamodb:PutItem'));
+      const written = new Set(writers.flatMap((s) => resourcesOf(s).flatMap(mentionedTables)));
+      expect([...written].sort()).toEqual(
+        (Object.keys(access) as TableKey[]).filter((key) => access[key] === 'readWrite').sort(),
+      );
+      for (const key of Object.keys(access) as TableKey[]) {
+        if (TABLES[key].indexes.length === 0) continue;
+        const indexGrant = dynamo.some((s) =>
+          resourcesOf(s).some((r) => mentionedTables(r).includes(key) && JSON.stringify(r).includes('/index/*')),
+        );
+        expect(indexGrant).toBe(true);
+      }
+
+      const sesStatements = statements.filter((s) => actionsOf(s).some((a) => a.startsWith('ses:')));
+      if (!SENDS_EMAIL.includes(name)) {
+        expect(sesStatements).toEqual([]);
+        return;
+      }
+      expect(sesStatements).toHaveLength(1);
+      expect(actionsOf(sesStatements[0]).sort()).toEqual(['ses:SendEmail', 'ses:SendRawEmail']);
+      const [identityArn] = resourcesOf(sesStatements[0]);
+      expect(resourcesOf(sesStatements[0])).toHaveLength(1);
+      const arnText = JSON.stringify(identityArn);
+      expect(arnText).toContain(':identity/');
+      expect(arnText).toContain(`ExportsOutputRef${logicalId(data.identity)}`);
+    });
+  });
+});
+
+describe('throttling', () => {
+  const stageOf = (context: Record<string, unknown> = {}) => {
+    const { application, appTemplate } = synthHostedInbox(context);
+    const resources: Record<string, Resource> = appTemplate.toJSON().Resources;
+    return { stage: resources[logicalId(application.api.stage)], application };
+  };
+
+  test('50 requests/s with bursts of 100 by default, 5/10 on the public /verify routes', () => {
+    const { stage, application } = stageOf();
+    expect(stage.Properties.StageName).toBe('$default');
+    expect(stage.Properties.AutoDeploy).toBe(true);
+    expect(stage.Properties.DefaultRouteSettings).toEqual({ ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 });
+    expect(stage.Properties.RouteSettings).toEqual({
+      'GET /verify': { ThrottlingRateLimit: 5, ThrottlingBurstLimit: 10 },
+      'POST /verify': { ThrottlingRateLimit: 5, ThrottlingBurstLimit: 10 },
+    });
+    // API Gateway refuses settings for routes that do not exist yet.
+    for (const key of PUBLIC_ROUTE_KEYS) {
+      expect(stage.DependsOn).toContain(logicalId(application.api.routes[key]));
+    }
+  });
+
+  test('apiRateLimit and apiBurstLimit from -c (strings) or cdk.json (numbers)', () => {
+    expect(stageOf({ apiRateLimit: '20', apiBurstLimit: '40' }).stage.Properties.DefaultRouteSettings).toEqual({
+      ThrottlingRateLimit: 20,
+      ThrottlingBurstLimit: 40,
+    });
+    expect(stageOf({ apiRateLimit: 200, apiBurstLimit: 400 }).stage.Properties.DefaultRouteSettings).toEqual({
+      ThrottlingRateLimit: 200,
+      ThrottlingBurstLimit: 400,
+    });
+  });
+
+  test('the public routes are never allowed more than the stage', () => {
+    const { stage } = stageOf({ apiRateLimit: 2, apiBurstLimit: 3 });
+    expect(stage.Properties.RouteSettings['GET /verify']).toEqual({ ThrottlingRateLimit: 2, ThrottlingBurstLimit: 3 });
+  });
+
+  test('bad limits fail with the context key in the message', () => {
+    expect(() => synthHostedInbox({ apiRateLimit: 'fast' })).toThrow(/Context "apiRateLimit" must be a number/);
+    expect(() => synthHostedInbox({ apiBurstLimit: '2.5' })).toThrow(/Context "apiBurstLimit" must be a whole number/);
+  });
+});
+
+describe('CORS', () => {
+  test('none by default: browsers on other origins cannot call the API', () => {
+    synthHostedInbox().appTemplate.hasResourceProperties('AWS::ApiGatewayV2::Api', {
+      ProtocolType: 'HTTP',
+      CorsConfiguration: Match.absent(),
+    });
+  });
+
+  test.each([
+    ['a comma-separated -c string', 'https://app.example.com, http://localhost:5173'],
+    ['a cdk.json array', ['https://app.example.com', 'http://localhost:5173']],
+  ])('allowedOrigins from %s', (_how, allowedOrigins) => {
+    synthHostedInbox({ allowedOrigins }).appTemplate.hasResourceProperties('AWS::ApiGatewayV2::Api', {
+      CorsConfiguration: {
+        AllowOrigins: ['https://app.example.com', 'http://localhost:5173'],
+        AllowMethods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],
+        AllowHeaders: ['authorization', 'content-type'],
+        AllowCredentials: Match.absent(),
+      },
+    });
+  });
+
+  test('a bad origin fails with a clear message', () => {
+    expect(() => synthHostedInbox({ allowedOrigins: 'https://app.example.com/' })).toThrow(
+      /Context "allowedOrigins" must list origins .* \(got "https:\/\/app.example.com\/"\)/,
+    );
+  });
+});
+
+describe('Cognito user pool (default identity provider)', () => {
+  const { data, application, dataTemplate, appTemplate } = synthHostedInbox();
+  const users = data.users!;
+
+  test('lives in the data stack, retained and protected from deletion', () => {
+    appTemplate.resourceCountIs('AWS::Cognito::UserPool', 0);
+    dataTemplate.resourceCountIs('AWS::Cognito::UserPool', 1);
+    const pool = dataTemplate.toJSON().Resources[logicalId(users.userPool)];
+    expect(pool.DeletionPolicy).toBe('Retain');
+    expect(pool.Properties.DeletionProtection).toBe('ACTIVE');
+  });
+
+  test('no self sign-up, sign-in by email, account and user ids as custom string attributes', () => {
+    dataTemplate.hasResourceProperties('AWS::Cognito::UserPool', {
+      AdminCreateUserConfig: { AllowAdminCreateUserOnly: true },
+      UsernameAttributes: ['email'],
+      UsernameConfiguration: { CaseSensitive: false },
+      Schema: Match.arrayWith([
+        Match.objectLike({ Name: 'account_id', AttributeDataType: 'String' }),
+        Match.objectLike({ Name: 'user_id', AttributeDataType: 'String' }),
+      ]),
+    });
+  });
+
+  test('a public web client: no secret, SRP and refresh only, reads but cannot write the ids', () => {
+    dataTemplate.resourceCountIs('AWS::Cognito::UserPoolClient', 1);
+    const client = dataTemplate.toJSON().Resources[logicalId(users.client)].Properties;
+    expect(client.GenerateSecret).toBe(false);
+    expect([...client.ExplicitAuthFlows].sort()).toEqual(['ALLOW_REFRESH_TOKEN_AUTH', 'ALLOW_USER_SRP_AUTH']);
+    expect(client.ReadAttributes).toEqual(expect.arrayContaining(['custom:account_id', 'custom:user_id', 'email']));
+    // An explicit, non-empty list: an empty one would leave every attribute writable.
+    expect(client.WriteAttributes.length).toBeGreaterThan(0);
+    expect(client.WriteAttributes.filter((a: string) => a.startsWith('custom:'))).toEqual([]);
+  });
+
+  test('outputs: user pool and client ids, issuer, API URL', () => {
+    dataTemplate.hasOutput('UserPoolId', { Value: { Ref: logicalId(users.userPool) } });
+    dataTemplate.hasOutput('UserPoolClientId', { Value: { Ref: logicalId(users.client) } });
+    appTemplate.hasOutput('JwtIssuer', {
+      Value: { 'Fn::Join': ['', Match.arrayWith(['https://cognito-idp.', '.amazonaws.com/'])] },
+    });
+    appTemplate.hasOutput('ApiUrl', {
+      Value: {
+        'Fn::Join': ['', Match.arrayWith(['https://', { Ref: logicalId(application.api.httpApi) }, '.execute-api.'])],
+      },
+    });
+  });
+});
+
+describe('an existing identity provider (jwtIssuer + jwtAudience)', () => {
+  const { data, dataTemplate, appTemplate } = synthHostedInbox({
+    jwtIssuer: 'https://auth.example.com/',
+    jwtAudience: 'web-app,mobile-app',
+  });
+
+  test('replaces the user pool', () => {
+    expect(data.users).toBeUndefined();
+    for (const template of [dataTemplate, appTemplate]) {
+      template.resourceCountIs('AWS::Cognito::UserPool', 0);
+      template.resourceCountIs('AWS::Cognito::UserPoolClient', 0);
+    }
+    expect(Object.keys(dataTemplate.findOutputs('*'))).not.toContain('UserPoolId');
+    expect(Object.keys(dataTemplate.findOutputs('*'))).not.toContain('UserPoolClientId');
+  });
+
+  test("the authorizer trusts that provider's issuer and audiences", () => {
+    appTemplate.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
+      AuthorizerType: 'JWT',
+      JwtConfiguration: { Issuer: 'https://auth.example.com/', Audience: ['web-app', 'mobile-app'] },
+    });
+    appTemplate.hasOutput('JwtIssuer', { Value: 'https://auth.example.com/' });
+  });
+
+  test('half a configuration, or an issuer that is not https, fails with a clear message', () => {
+    const together = /"jwtIssuer" and "jwtAudience" go together/;
+    expect(() => synthHostedInbox({ jwtIssuer: 'https://auth.example.com/' })).toThrow(together);
+    expect(() => synthHostedInbox({ jwtAudience: 'web-app' })).toThrow(together);
+    expect(() => synthHostedInbox({ jwtIssuer: 'http://auth.example.com', jwtAudience: 'web-app' })).toThrow(
+      /Context "jwtIssuer" must be the https URL/,
+    );
+  });
+});
+
+describe('API alarms', () => {
+  const { application, appTemplate } = synthHostedInbox();
+
+  test('5xx answers of the API', () => {
+    appTemplate.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'AWS/ApiGateway',
+      MetricName: '5xx',
+      Dimensions: [{ Name: 'ApiId', Value: { Ref: logicalId(application.api.httpApi) } }],
+      Statistic: 'Sum',
+      ComparisonOperator: 'GreaterThanThreshold',
+      Threshold: 0,
+      TreatMissingData: 'notBreaching',
+    });
+  });
+
+  test.each(API_FUNCTION_NAMES)('errors of the %s function', (name) => {
+    appTemplate.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'AWS/Lambda',
+      MetricName: 'Errors',
+      Dimensions: [{ Name: 'FunctionName', Value: { Ref: logicalId(application.api.functions[name].function) } }],
+      Threshold: 0,
+    });
+  });
+});
