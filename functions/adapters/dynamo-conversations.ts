@@ -1,5 +1,5 @@
 /** Reads of conversations, messages, contacts and inbound records. Every list is a Query, never a Scan. */
-import { DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { BY_PARENT_INDEX } from '../commons/table-design';
 import { keys, listings, MESSAGE_SK_PREFIX } from './keys';
 
@@ -8,7 +8,7 @@ export type Row = Record<string, unknown>;
 export class DynamoConversations {
   constructor(
     private readonly client: DynamoDBDocumentClient,
-    private readonly tables: { conversations: string; contacts: string },
+    private readonly tables: { conversations: string; contacts: string; inboxes: string },
   ) {}
 
   async receipt(receiptKey: string): Promise<Row | undefined> {
@@ -41,15 +41,32 @@ export class DynamoConversations {
     return this.listed(listings.quarantine(inboxId));
   }
 
+  /**
+   * Opens or closes a conversation; the assignee's count of open conversations (what capacity limits) follows
+   * in the same transaction. Setting the status it already has changes nothing.
+   */
   async setStatus(conversationId: string, status: 'open' | 'closed'): Promise<void> {
+    const conversation = await this.conversation(conversationId);
+    if (!conversation) throw new Error(`no conversation ${conversationId}`);
+    if (conversation.status === status) return;
+    const assigneeId = conversation.assigneeId as string | null | undefined;
     await this.client.send(
-      new UpdateCommand({
-        TableName: this.tables.conversations,
-        Key: keys.conversation(conversationId),
-        UpdateExpression: 'SET #status = :status',
-        ConditionExpression: 'attribute_exists(pk)',
-        ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: { ':status': status },
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Update: {
+              TableName: this.tables.conversations,
+              Key: keys.conversation(conversationId),
+              UpdateExpression: 'SET #status = :status',
+              ConditionExpression: '#status = :was',
+              ExpressionAttributeNames: { '#status': 'status' },
+              ExpressionAttributeValues: { ':status': status, ':was': conversation.status },
+            },
+          },
+          ...(assigneeId
+            ? [{ Update: { TableName: this.tables.inboxes, Key: keys.user(String(conversation.accountId), assigneeId), UpdateExpression: 'ADD openAssigned :change', ExpressionAttributeValues: { ':change': status === 'closed' ? -1 : 1 } } }]
+            : []),
+        ],
       }),
     );
   }

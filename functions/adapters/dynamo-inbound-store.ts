@@ -1,22 +1,26 @@
 /** DynamoDB side of the inbound pipeline: two batched reads and one transaction per message. */
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, TransactWriteCommand, TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, TransactWriteCommand, TransactWriteCommandInput, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { InboundRecordPlan, QuarantinePlan, StoredPlan } from '../inbound/domain/plan';
-import { CommitConflict, InboundPorts, InboxContext, InboxContextRequest, ReceiptRecord } from '../inbound/domain/ports';
+import { CommitConflict, InboundPorts, InboxContext, InboxContextRequest, InboxProfile, ReceiptRecord } from '../inbound/domain/ports';
 import type { InboxRoute } from '../inbound/domain/steps/find-inbox';
 import type { ThreadIndexEntry } from '../inbound/domain/steps/thread';
-import { batchGet, keyString } from './batch-get';
+import { batchGet, Key, keyString } from './batch-get';
+import { ticketItem } from './ticket-items';
+import type { AgentState, RoutingContext } from '../inbound/domain/steps/assign';
+import type { RoutingContextRequest } from '../inbound/domain/ports';
 import { keys, listings } from './keys';
 
 export interface InboundTables {
   readonly inboxes: string;
   readonly contacts: string;
   readonly conversations: string;
+  readonly tickets: string;
 }
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
-export class DynamoInboundStore implements Pick<InboundPorts, 'lookupRoutes' | 'loadInboxContext' | 'commit'> {
+export class DynamoInboundStore implements Pick<InboundPorts, 'lookupRoutes' | 'loadInboxContext' | 'loadRoutingContext' | 'nextTurn' | 'commit'> {
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tables: InboundTables,
@@ -65,6 +69,9 @@ export class DynamoInboundStore implements Pick<InboundPorts, 'lookupRoutes' | '
         address: request.route.address,
         teamAddresses: (inbox.teamAddresses as string[] | undefined) ?? [],
         trustedForwarders: (inbox.trustedForwarders as string[] | undefined) ?? [],
+        name: String(inbox.name ?? ''),
+        assignment: (inbox.assignment as InboxProfile['assignment'] | undefined) ?? { mode: 'off' },
+        tickets: (inbox.tickets as InboxProfile['tickets'] | undefined) ?? { enabled: false },
       },
       memberEmails: new Set(memberKey && inboxes.has(keyString(memberKey)) ? [request.forwarder!] : []),
       thread: {
@@ -72,6 +79,54 @@ export class DynamoInboundStore implements Pick<InboundPorts, 'lookupRoutes' | '
         entries,
       },
     };
+  }
+
+  async loadRoutingContext(request: RoutingContextRequest): Promise<RoutingContext> {
+    const { accountId } = request;
+    const userKey = (userId: string) => keys.user(accountId, userId);
+    const teamKeys = request.teamIds.map((teamId) => keys.team(accountId, teamId));
+    const contactKey = request.contactId ? keys.contact(accountId, request.contactId) : undefined;
+    const first = await batchGet(this.client, {
+      [this.tables.inboxes]: [...request.userIds.map(userKey), ...teamKeys],
+      ...(contactKey ? { [this.tables.contacts]: [contactKey] } : {}),
+    });
+    const inboxes = first.get(this.tables.inboxes)!;
+    const teamMembers = new Map<string, string[]>();
+    for (const [index, key] of teamKeys.entries()) {
+      const team = inboxes.get(keyString(key));
+      if (team) teamMembers.set(request.teamIds[index], (team.memberIds as string[] | undefined) ?? []);
+    }
+    const contactOwnerId = contactKey ? (first.get(this.tables.contacts)!.get(keyString(contactKey))?.ownerId as string | undefined) : undefined;
+    // Team members and the owner are only known now: one more read for those not read yet.
+    const wanted = new Set([...request.userIds, ...[...teamMembers.values()].flat(), ...(contactOwnerId ? [contactOwnerId] : [])]);
+    const missing: Key[] = [...wanted].filter((userId) => !inboxes.has(keyString(userKey(userId)))).map(userKey);
+    const second = missing.length ? (await batchGet(this.client, { [this.tables.inboxes]: missing })).get(this.tables.inboxes)! : new Map();
+    const users = new Map<string, AgentState>();
+    for (const userId of wanted) {
+      const item = inboxes.get(keyString(userKey(userId))) ?? second.get(keyString(userKey(userId)));
+      if (item) {
+        users.set(userId, {
+          userId,
+          availability: item.availability === 'away' ? 'away' : 'available',
+          capacity: typeof item.capacity === 'number' ? item.capacity : null,
+          openAssigned: typeof item.openAssigned === 'number' ? item.openAssigned : 0,
+        });
+      }
+    }
+    return { users, teamMembers, contactOwnerId };
+  }
+
+  async nextTurn(accountId: string, inboxId: string): Promise<number> {
+    const result = await this.client.send(
+      new UpdateCommand({
+        TableName: this.tables.inboxes,
+        Key: keys.rotation(accountId, inboxId),
+        UpdateExpression: 'ADD turn :one',
+        ExpressionAttributeValues: { ':one': 1 },
+        ReturnValues: 'UPDATED_NEW',
+      }),
+    );
+    return Number(result.Attributes?.turn);
   }
 
   async commit(plan: StoredPlan | QuarantinePlan | InboundRecordPlan): Promise<void> {
@@ -188,6 +243,9 @@ export class DynamoInboundStore implements Pick<InboundPorts, 'lookupRoutes' | '
                 createdAt: receivedAt,
                 lastMessageAt: receivedAt,
                 messageCount: 1,
+                assigneeId: plan.routing?.assignment?.assigneeId ?? null,
+                assignment: plan.routing?.assignment,
+                ticketId: plan.routing?.ticket?.ticketId,
                 ...listing,
               },
               ConditionExpression: 'attribute_not_exists(pk)',
@@ -205,6 +263,7 @@ export class DynamoInboundStore implements Pick<InboundPorts, 'lookupRoutes' | '
             },
           },
       this.contactUpsert(plan),
+      ...this.routingItems(plan),
     ];
     const { own, referenced } = plan.threadKeys;
     if (own) {
@@ -225,6 +284,48 @@ export class DynamoInboundStore implements Pick<InboundPorts, 'lookupRoutes' | '
           TableName: this.tables.conversations,
           Item: { ...keys.thread(route.inboxId, id), conversationId, inboxId: route.inboxId },
           // Whoever indexes a Message-ID first owns it; a loser re-reads and joins that conversation.
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      });
+    }
+    return items;
+  }
+
+  /**
+   * The assignee's open count goes up only if they are still available and below capacity: if that changed
+   * since the read, the transaction fails and the chain decides again on fresh data. The ticket rides in the
+   * same transaction as the new conversation: exactly one, or none.
+   */
+  private routingItems(plan: StoredPlan): TransactItem[] {
+    const items: TransactItem[] = [];
+    const assigneeId = plan.routing?.assignment?.assigneeId;
+    if (assigneeId) {
+      items.push({
+        Update: {
+          TableName: this.tables.inboxes,
+          Key: keys.user(plan.route.accountId, assigneeId),
+          UpdateExpression: 'SET openAssigned = if_not_exists(openAssigned, :zero) + :one',
+          ConditionExpression:
+            'availability = :available AND (attribute_not_exists(#capacity) OR attribute_type(#capacity, :null) OR attribute_not_exists(openAssigned) OR openAssigned < #capacity)',
+          ExpressionAttributeNames: { '#capacity': 'capacity' },
+          ExpressionAttributeValues: { ':zero': 0, ':one': 1, ':available': 'available', ':null': 'NULL' },
+        },
+      });
+    }
+    const ticket = plan.routing?.ticket;
+    if (ticket) {
+      items.push({
+        Put: {
+          TableName: this.tables.tickets,
+          Item: ticketItem({
+            ...ticket,
+            accountId: plan.route.accountId,
+            conversationId: plan.conversation.conversationId,
+            contactId: plan.contact.contactId,
+            inboxId: plan.route.inboxId,
+            createdAt: plan.receivedAt,
+            updatedAt: plan.receivedAt,
+          }),
           ConditionExpression: 'attribute_not_exists(pk)',
         },
       });

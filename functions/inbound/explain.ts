@@ -43,10 +43,21 @@ export function dryRunPorts(raw: Readable, options: DryRunOptions): InboundPorts
       return { routes: new Map(routed.map((address) => [address, { inboxId: 'explain', accountId: EXPLAIN_ACCOUNT, address }])) };
     },
     loadInboxContext: async ({ route }) => ({
-      inbox: { inboxId: route.inboxId, accountId: EXPLAIN_ACCOUNT, address: route.address, teamAddresses: [], trustedForwarders: options.trusted },
+      inbox: {
+        inboxId: route.inboxId,
+        accountId: EXPLAIN_ACCOUNT,
+        address: route.address,
+        teamAddresses: [],
+        trustedForwarders: options.trusted,
+        name: 'explain',
+        assignment: { mode: 'off' },
+        tickets: { enabled: false },
+      },
       memberEmails: new Set(),
       thread: { entries: new Map((options.knownThreadIds ?? []).map((id) => [id, { conversationId: 'cv_known', storedMessageId: 'ms_known' }])) },
     }),
+    loadRoutingContext: async () => ({ users: new Map(), teamMembers: new Map() }),
+    nextTurn: async () => 0,
     storeBodies: async () => ({}),
     commit: async () => undefined,
     newId: (prefix) => `${prefix}_new${++ids}`,

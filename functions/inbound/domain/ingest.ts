@@ -10,7 +10,9 @@ import { UnparseableMessageError } from './errors';
 import type { ParsedMessage } from './message';
 import { normalizeEmail } from './addresses';
 import type { InboundPlan, MessageSummary, QuarantinePlan, StoredPlan } from './plan';
-import { CommitConflict, InboundEnvelope, InboundPorts, InboxContext, StoredBodies } from './ports';
+import { CommitConflict, InboundEnvelope, InboundPorts, InboxContext, InboxProfile, StoredBodies } from './ports';
+import { assign, RoutingContext } from './steps/assign';
+import { openTicket } from './steps/open-ticket';
 import { attributeSender, readSenders, Senders, TrustPolicy } from './steps/attribute-sender';
 import { classify } from './steps/classify';
 import { findInbox, inboxCandidates, InboxRoute } from './steps/find-inbox';
@@ -98,11 +100,15 @@ export async function ingestInbound(envelope: InboundEnvelope, ports: InboundPor
   const threadIds = [keys.own, ...keys.referenced].filter((id): id is string => !!id);
   let bodies: Promise<StoredBodies> | undefined;
   const storeBodiesOnce = () => (bodies ??= storeBodies(ports, base.receiptId, message));
+  // One turn per message, however often the commit is retried: a retry must not skip someone's turn.
+  let turn: Promise<number> | undefined;
+  const nextTurn = () => (turn ??= ports.nextTurn(route.accountId, route.inboxId));
   const maxAttempts = options.maxAttempts ?? 5;
   for (let attempt = 1; ; attempt++) {
     const context = await ports.loadInboxContext({ route, forwarder: senders.outer?.mailbox.email, threadIds, replyToken: found.replyToken });
     const stepTrace = [...trace];
-    const plan = await decideForInbox({ message, senders, summary, route, context, keys, replyToken: found.replyToken, verdicts: screened.verdicts, storeBodies: storeBodiesOnce, newId: ports.newId, base, trace: stepTrace });
+    let plan = await decideForInbox({ message, senders, summary, route, context, keys, replyToken: found.replyToken, verdicts: screened.verdicts, storeBodies: storeBodiesOnce, newId: ports.newId, base, trace: stepTrace });
+    if (plan.outcome === 'stored' && plan.conversation.isNew && context.inbox) plan = await routeNewConversation(plan, context.inbox, ports, nextTurn, stepTrace);
     try {
       await ports.commit(plan);
       return plan;
@@ -187,6 +193,33 @@ async function decideForInbox(input: DecideInput): Promise<StoredPlan | Quaranti
     },
     trace,
   };
+}
+
+const NOBODY: RoutingContext = { users: new Map(), teamMembers: new Map() };
+
+/** Assignment and ticket for a new conversation, per the inbox's settings (nothing is read when both are off). */
+async function routeNewConversation(plan: StoredPlan, inbox: InboxProfile, ports: InboundPorts, nextTurn: () => Promise<number>, trace: TraceEntry[]): Promise<StoredPlan> {
+  const setting = inbox.assignment;
+  const targets = setting.mode === 'specific' ? setting : setting.mode === 'contact-owner' ? setting.fallback : undefined;
+  const context = targets
+    ? await ports.loadRoutingContext({
+        accountId: inbox.accountId,
+        userIds: targets.userIds,
+        teamIds: targets.teamIds,
+        contactId: setting.mode === 'contact-owner' ? plan.contact.contactId : undefined,
+      })
+    : NOBODY;
+  const assigned = await assign(setting, context, nextTurn);
+  trace.push(assigned.trace);
+  const opened = openTicket(inbox.tickets, {
+    subject: plan.message.subject,
+    contact: plan.contact,
+    inboxName: inbox.name,
+    assigneeId: assigned.decision?.assigneeId ?? null,
+    newId: ports.newId,
+  });
+  if (opened.trace) trace.push(opened.trace);
+  return { ...plan, routing: { assignment: assigned.decision, ticket: opened.ticket } };
 }
 
 /** Bodies too large for the item, HTML always, and an attachment list too long for it go to S3. */

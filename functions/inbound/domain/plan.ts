@@ -5,6 +5,8 @@ import type { InboxRoute } from './steps/find-inbox';
 import type { ForwardingConfirmation } from './steps/classify';
 import type { ThreadKeys } from './steps/thread';
 import type { Verdicts } from './steps/screen';
+import type { AssignmentDecision } from './steps/assign';
+import type { TicketPlan } from './steps/open-ticket';
 import type { RawMailRef, StoredBodies } from './ports';
 import type { TraceEntry } from './trace';
 
@@ -57,6 +59,8 @@ export interface StoredPlan extends PlanBase {
   readonly threadKeys: ThreadKeys;
   readonly knownThreadIds: readonly string[];
   readonly message: StoredMessage;
+  /** For a new conversation: who was assigned (and by which rule) and the ticket opened, per the inbox's settings. */
+  readonly routing?: { readonly assignment?: AssignmentDecision; readonly ticket?: TicketPlan };
 }
 
 export interface StoredMessage {

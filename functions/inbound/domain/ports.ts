@@ -5,6 +5,8 @@ import type { InboxRoute } from './steps/find-inbox';
 import type { ThreadLookup } from './steps/thread';
 import type { Verdicts } from './steps/screen';
 import type { StoredPlan, QuarantinePlan, InboundRecordPlan } from './plan';
+import type { Assignment, TicketSettings } from '../../inboxes/model';
+import type { RoutingContext } from './steps/assign';
 
 export interface RawMailRef {
   readonly bucket: string;
@@ -38,6 +40,9 @@ export interface InboxProfile {
   /** The team's own address(es) whose mail is forwarded here (e.g. support@acme.com). */
   readonly teamAddresses: readonly string[];
   readonly trustedForwarders: readonly string[];
+  readonly name: string;
+  readonly assignment: Assignment;
+  readonly tickets: TicketSettings;
 }
 
 export interface InboxContext {
@@ -80,5 +85,17 @@ export interface InboundPorts {
   storeBodies(receiptId: string, bodies: { text?: string; html?: string; attachments?: unknown }): Promise<StoredBodies>;
   /** One transaction: the receipt and everything it implies, or nothing. */
   commit(plan: StoredPlan | QuarantinePlan | InboundRecordPlan): Promise<void>;
+  /** At most two round trips: the users and teams an assignment setting names, their members, the contact's owner. */
+  loadRoutingContext(request: RoutingContextRequest): Promise<RoutingContext>;
+  /** The inbox's next rotation turn: one atomic increment, so concurrent conversations never share a turn. */
+  nextTurn(accountId: string, inboxId: string): Promise<number>;
   newId(prefix: string): string;
+}
+
+export interface RoutingContextRequest {
+  readonly accountId: string;
+  readonly userIds: readonly string[];
+  readonly teamIds: readonly string[];
+  /** Whose owner to look up (contact-owner assignment). */
+  readonly contactId?: string;
 }
