@@ -41,10 +41,11 @@ async function main(): Promise<void> {
   });
 
   const to = demo.forwardingAddress;
+  const tokenCommand = api.port === 3000 ? 'npx hosted-inbox token' : `npx hosted-inbox token --api ${api.url}`;
   console.log(`
 hosted-inbox is running locally${demo.created ? ' (demo account created)' : ''}. Data: ${dataDir}
 
-  HTTP API                  ${api.url}   (bearer token: npx hosted-inbox token [--user EMAIL])
+  HTTP API                  ${api.url}   (bearer token: ${tokenCommand} [--user EMAIL])
   SMTP (plays SES inbound)  smtp://127.0.0.1:${smtp.port}
   DynamoDB Local            ${aws.endpoints.dynamodb}
   S3 (s3rver)               ${aws.endpoints.s3}   bucket ${process.env.MAIL_BUCKET}
@@ -57,7 +58,7 @@ Send it a message:
   printf 'From: Jane Customer <jane@example.org>\\r\\nTo: ${to}\\r\\nSubject: Hello\\r\\n\\r\\nMy order is late.\\r\\n' | curl -s smtp://127.0.0.1:${smtp.port} --mail-from jane@example.org --mail-rcpt ${to} -T -
 
 Walk the setup wizard:
-  TOKEN=$(npx hosted-inbox token)
+  TOKEN=$(${tokenCommand})
   curl -s -H "authorization: Bearer $TOKEN" ${api.url}/channels
   curl -s -H "authorization: Bearer $TOKEN" -H 'content-type: application/json' -d '{"name":"Sales","channel":"team-email","accountType":"shared","provider":"other"}' ${api.url}/inboxes
 

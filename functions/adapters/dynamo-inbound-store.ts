@@ -193,7 +193,10 @@ export class DynamoInboundStore implements Pick<InboundPorts, 'lookupRoutes' | '
           Key: keys.inbox(plan.route.accountId, plan.route.inboxId),
           UpdateExpression: 'SET forwardingConfirmation = :confirmation',
           ConditionExpression: 'attribute_exists(pk)',
-          ExpressionAttributeValues: { ':confirmation': { ...plan.forwardingConfirmation, receivedAt: plan.receivedAt, receiptId: plan.receiptId } },
+          // Anyone can write From: forwarding-noreply@google.com; only DMARC-aligned mail from Google is Google's.
+          ExpressionAttributeValues: {
+            ':confirmation': { ...plan.forwardingConfirmation, authenticated: plan.verdicts?.dmarc === 'PASS', receivedAt: plan.receivedAt, receiptId: plan.receiptId },
+          },
         },
       },
     ];

@@ -66,7 +66,7 @@ export interface Inbox {
   /** Addresses routed to this inbox (forwarding, and the default sender address replies come back to). */
   readonly claimedAddresses: readonly string[];
   /** Gmail's forwarding confirmation, captured by the inbound pipeline while the team sets up forwarding. */
-  readonly forwardingConfirmation?: ForwardingConfirmation & { readonly receivedAt: string };
+  readonly forwardingConfirmation?: ForwardingConfirmation & { readonly receivedAt: string; readonly authenticated?: boolean };
   readonly version: number;
   readonly createdAt: string;
   readonly connectedAt?: string;

@@ -212,6 +212,14 @@ export interface Channel {
   readonly forwardingConfirmation?: Inbox['forwardingConfirmation'];
 }
 
+/**
+ * Gmail's code is harmless to show (typing a wrong one into Gmail fails), but a link is only shown from mail
+ * that authenticated as Google's: a forged confirmation must not put a phishing link in the wizard.
+ */
+function shownConfirmation(confirmation: NonNullable<Inbox['forwardingConfirmation']>) {
+  return { ...confirmation, link: confirmation.authenticated ? confirmation.link : null };
+}
+
 /** The account's connected inboxes, with what the team needs to set up forwarding at its provider. */
 export async function channels(context: WizardContext, scope: Scope): Promise<Channel[]> {
   const inboxes = await context.inboxes.inboxes(scope.accountId);
@@ -222,6 +230,6 @@ export async function channels(context: WizardContext, scope: Scope): Promise<Ch
       name: inbox.name,
       forwardingAddress: inbox.forwardingAddress,
       senderAddress: inbox.senderAddress?.address,
-      forwardingConfirmation: inbox.forwardingConfirmation,
+      forwardingConfirmation: inbox.forwardingConfirmation && shownConfirmation(inbox.forwardingConfirmation),
     }));
 }

@@ -8,7 +8,9 @@ import { config } from '../../functions/commons/env';
 import { handler as inboundHandler } from '../../functions/inbound/handler';
 import { SmtpInbound, startSmtpInbound } from '../../bin/local/smtp-inbound';
 import { call, createTestAccount, startTestApi, TestAccount, TestApi } from '../support/api';
-import { conversations } from '../support/stack';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { conversations, deliver } from '../support/stack';
 
 const NEW_INBOX = { name: 'Customer Support', channel: 'team-email', accountType: 'shared', provider: 'other' };
 
@@ -169,6 +171,32 @@ describe('the wizard, end to end', () => {
     expect(refused.body.error.message).toMatch(/sender name.*sender address/);
     const channels = await call(api, 'GET', '/channels', { token: account.token });
     expect(channels.body.channels).toEqual([]);
+  });
+});
+
+describe("Gmail's forwarding confirmation", () => {
+  const confirmation = readFileSync(join(__dirname, '..', 'fixtures', 'inbound', 'gmail-forwarding-confirmation-en.eml'));
+
+  async function connectedInbox() {
+    const account = await createTestAccount(api, 1);
+    const inbox = await draft(account);
+    const put = (path: string, body: unknown) => call(api, 'PUT', `/inboxes/${inbox.inboxId}${path}`, { token: account.token, body });
+    await put('/sender-name', { mode: 'company', companyName: 'Acme' });
+    await put('/sender-address', { mode: 'default', username: 'help' });
+    await call(api, 'POST', `/inboxes/${inbox.inboxId}/connect`, { token: account.token });
+    return { account, inbox };
+  }
+
+  it('shows the code captured by the inbound pipeline, and the link only when the mail authenticated as Google', async () => {
+    const genuine = await connectedInbox();
+    await deliver(confirmation, [genuine.inbox.forwardingAddress], { spf: 'PASS', dkim: 'PASS', dmarc: 'PASS' });
+    const [shown] = (await call(api, 'GET', '/channels', { token: genuine.account.token })).body.channels;
+    expect(shown.forwardingConfirmation).toMatchObject({ code: expect.stringMatching(/^\d{6,}$/), link: expect.stringMatching(/^https:\/\/mail(-settings)?\.google\.com\/.*vf-/), authenticated: true });
+
+    const forged = await connectedInbox();
+    await deliver(confirmation, [forged.inbox.forwardingAddress], { spf: 'FAIL', dkim: 'FAIL', dmarc: 'FAIL' });
+    const [suspicious] = (await call(api, 'GET', '/channels', { token: forged.account.token })).body.channels;
+    expect(suspicious.forwardingConfirmation).toMatchObject({ code: shown.forwardingConfirmation.code, link: null, authenticated: false });
   });
 });
 
