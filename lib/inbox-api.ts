@@ -91,6 +91,12 @@ const API_FUNCTIONS: Readonly<Record<ApiFunctionName, ApiFunctionSpec>> = {
       fn.function.addEnvironment('SYSTEM_FROM', systemFrom(domain));
     },
   },
+  crm: {
+    description: 'API: ticket pipelines, tickets and contacts',
+    // The inboxes table only to check that an owner is a user of the account.
+    bind: (fn, { tables }) =>
+      fn.bindTables({ tickets: tables.tickets, contacts: tables.contacts }, 'readWrite').bindTables({ inboxes: tables.inboxes }, 'read'),
+  },
   verification: {
     description: 'API: the public link that confirms a sender address',
     bind: (fn, { tables }) => fn.bindTables({ inboxes: tables.inboxes }, 'readWrite'),

@@ -17,6 +17,7 @@ type LambdaHandler = (event: any) => Promise<APIGatewayProxyStructuredResultV2>;
 const FUNCTIONS: Record<ApiFunctionName, () => Promise<{ handler: LambdaHandler }>> = {
   directory: () => import('../../functions/api/directory/handler'),
   inboxes: () => import('../../functions/api/inboxes/handler'),
+  crm: () => import('../../functions/api/crm/handler'),
   verification: () => import('../../functions/api/verification/handler'),
 };
 

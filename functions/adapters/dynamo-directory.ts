@@ -3,7 +3,8 @@
  * read is scoped by construction. Also seeds connected inboxes directly (the demo account, tests).
  */
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { updateExisting } from './item-updates';
 import { listAccountItems } from './account-items';
 import type { Account, Team, User } from '../directory/model';
 import { DirectoryStore, EmailInUse, TeamChanges, UserChanges } from '../directory/ports';
@@ -28,18 +29,6 @@ function strip<T>(item: Stored | undefined): T | undefined {
   const { pk: _pk, sk: _sk, createdAt: _created, updatedAt: _updated, ...rest } = item;
   return rest as T;
 }
-
-/** `SET a = :a, b = :b` for the defined fields of `changes`, plus updatedAt. */
-export function setExpression(changes: Record<string, unknown>) {
-  const fields = Object.entries({ ...changes, updatedAt: new Date().toISOString() }).filter(([, value]) => value !== undefined);
-  return {
-    UpdateExpression: `SET ${fields.map(([name]) => `#${name} = :${name}`).join(', ')}`,
-    ExpressionAttributeNames: Object.fromEntries(fields.map(([name]) => [`#${name}`, name])),
-    ExpressionAttributeValues: Object.fromEntries(fields.map(([name, value]) => [`:${name}`, value])),
-  };
-}
-
-const isConditionFailure = (error: unknown) => (error as Error).name === 'ConditionalCheckFailedException';
 
 export class DynamoDirectory implements DirectoryStore {
   constructor(
@@ -192,14 +181,7 @@ export class DynamoDirectory implements DirectoryStore {
   }
 
   private async update<T>(key: { pk: string; sk: string }, changes: Record<string, unknown>): Promise<T | undefined> {
-    try {
-      const result = await this.client.send(
-        new UpdateCommand({ TableName: this.table, Key: key, ...setExpression(changes), ConditionExpression: 'attribute_exists(pk)', ReturnValues: 'ALL_NEW' }),
-      );
-      return strip(result.Attributes);
-    } catch (error) {
-      if (isConditionFailure(error)) return undefined;
-      throw error;
-    }
+    return strip(await updateExisting(this.client, this.table, key, changes));
   }
+
 }

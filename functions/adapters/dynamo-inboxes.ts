@@ -8,7 +8,7 @@ import { DynamoDBDocumentClient, GetCommand, TransactWriteCommand, TransactWrite
 import { listAccountItems } from './account-items';
 import type { Inbox } from '../inboxes/model';
 import { AddressTaken, InboxStore, StaleInbox } from '../inboxes/ports';
-import { setExpression } from './dynamo-directory';
+import { setExpression } from './item-updates';
 import { ACCOUNT_ITEMS, keys } from './keys';
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];

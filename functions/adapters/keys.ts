@@ -37,7 +37,7 @@ export const keys = {
 export const MESSAGE_SK_PREFIX = 'MSG#';
 
 /** Sort-key prefixes of the item types listed per account (Query with begins_with). */
-export const ACCOUNT_ITEMS = { user: 'USER#', team: 'TEAM#', inbox: 'INBOX#' } as const;
+export const ACCOUNT_ITEMS = { user: 'USER#', team: 'TEAM#', inbox: 'INBOX#', pipeline: 'PIPELINE#' } as const;
 
 export const listings = {
   conversations: (inboxId: string) => `INBOX#${inboxId}#CONVERSATIONS`,

@@ -4,7 +4,7 @@
  *
  * Paths use API Gateway's `{param}` syntax; `routeKey` is what API Gateway puts in the event.
  */
-export type ApiFunctionName = 'directory' | 'inboxes' | 'verification';
+export type ApiFunctionName = 'directory' | 'inboxes' | 'crm' | 'verification';
 
 export interface ApiRoute {
   readonly method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -40,6 +40,15 @@ export const API_ROUTES: readonly ApiRoute[] = [
   { method: 'PUT', path: '/inboxes/{inboxId}/tickets', function: 'inboxes', auth: 'jwt' },
   { method: 'PUT', path: '/inboxes/{inboxId}/forwarding-address', function: 'inboxes', auth: 'jwt' },
   { method: 'POST', path: '/inboxes/{inboxId}/connect', function: 'inboxes', auth: 'jwt' },
+
+  { method: 'GET', path: '/pipelines', function: 'crm', auth: 'jwt' },
+  { method: 'POST', path: '/pipelines', function: 'crm', auth: 'jwt' },
+  { method: 'GET', path: '/pipelines/{pipelineId}', function: 'crm', auth: 'jwt' },
+  { method: 'GET', path: '/tickets', function: 'crm', auth: 'jwt' },
+  { method: 'GET', path: '/tickets/{ticketId}', function: 'crm', auth: 'jwt' },
+  { method: 'PATCH', path: '/tickets/{ticketId}', function: 'crm', auth: 'jwt' },
+  { method: 'GET', path: '/contacts/{contactId}', function: 'crm', auth: 'jwt' },
+  { method: 'PUT', path: '/contacts/{contactId}/owner', function: 'crm', auth: 'jwt' },
 
   // The link in a verification email: GET shows a confirm button (mail scanners prefetch links, so a GET
   // must not consume a single-use token); POST confirms.

@@ -33,3 +33,12 @@ export const idList = (prefix: string, max: number) =>
     .array(id(prefix))
     .max(max, `must list at most ${max}`)
     .refine((ids) => new Set(ids).size === ids.length, { message: 'must not repeat an id', params: { rule: 'duplicate' } });
+
+/** At least one field: an empty PATCH is a client bug worth telling. */
+export const changesObject = <T extends z.ZodRawShape>(shape: T) =>
+  z.strictObject(shape).refine((value) => Object.keys(value).length > 0, {
+    message: 'must change at least one field',
+    params: { rule: 'empty_change' },
+    // Only when the fields themselves were fine: `{ "email": … }` is an unknown field, not an empty change.
+    when: (payload) => payload.issues.length === 0,
+  });

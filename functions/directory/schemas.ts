@@ -1,29 +1,20 @@
 /** Request bodies of the directory routes: strict (unknown fields are refused), every rule named. */
 import { z } from 'zod';
-import { displayName, emailAddress, idList } from './fields';
+import { changesObject, displayName, emailAddress, idList } from './fields';
 
 const availability = z.enum(['available', 'away'], { message: 'must be "available" or "away"' });
 const capacity = z.number().int('must be a whole number').min(1, 'must be at least 1').max(1000, 'must be at most 1000').nullable();
-
-/** At least one field: an empty PATCH is a client bug worth telling. */
-const nonEmpty = <T extends z.ZodRawShape>(shape: T) =>
-  z.strictObject(shape).refine((value) => Object.keys(value).length > 0, {
-    message: 'must change at least one field',
-    params: { rule: 'empty_change' },
-    // Only when the fields themselves were fine: `{ "email": … }` is an unknown field, not an empty change.
-    when: (payload) => payload.issues.length === 0,
-  });
 
 export const renameAccountSchema = z.strictObject({ name: displayName() });
 
 export const newUserSchema = z.strictObject({ email: emailAddress, name: displayName(), availability: availability.optional(), capacity: capacity.optional() });
 export type NewUserInput = z.infer<typeof newUserSchema>;
 
-export const userChangesSchema = nonEmpty({ name: displayName().optional(), availability: availability.optional(), capacity: capacity.optional() });
+export const userChangesSchema = changesObject({ name: displayName().optional(), availability: availability.optional(), capacity: capacity.optional() });
 
 export const availabilitySchema = z.strictObject({ availability });
 
 export const newTeamSchema = z.strictObject({ name: displayName(), memberIds: idList('usr', 500).default([]) });
 export type NewTeamInput = z.infer<typeof newTeamSchema>;
 
-export const teamChangesSchema = nonEmpty({ name: displayName().optional(), memberIds: idList('usr', 500).optional() });
+export const teamChangesSchema = changesObject({ name: displayName().optional(), memberIds: idList('usr', 500).optional() });

@@ -4,6 +4,8 @@
  * state as plain data, and saves it conditionally on the version it read.
  */
 import { Conflict, NotFound, ValidationFailed } from '../commons/errors';
+import { ownerIssues } from '../contacts/owner';
+import { placementIssues } from '../tickets/use-cases';
 import type { DirectoryStore } from '../directory/ports';
 import { refuseIssues, Scope, unknownTeams, unknownUsers } from '../directory/use-cases';
 import type { PipelineCatalog } from '../tickets/pipelines';
@@ -165,14 +167,11 @@ export async function setAssignment(context: WizardContext, scope: Scope, inboxI
 export async function setTickets(context: WizardContext, scope: Scope, inboxId: string, tickets: TicketsInput): Promise<Inbox> {
   if (tickets.enabled) {
     const { template } = tickets;
-    const pipeline = await context.pipelines.pipeline(scope.accountId, template.pipelineId);
-    if (!pipeline) throw ValidationFailed.field('template.pipelineId', 'unknown_pipeline', `${template.pipelineId} is not a pipeline of this account`);
-    if (!pipeline.stages.some((stage) => stage.stageId === template.stageId)) {
-      throw ValidationFailed.field('template.stageId', 'unknown_stage', `${template.stageId} is not a stage of the ${pipeline.name} pipeline (${pipeline.stages.map((stage) => stage.stageId).join(', ')})`);
-    }
-    if (template.owner.type === 'user' && !(await context.directory.user(scope.accountId, template.owner.userId))) {
-      throw ValidationFailed.field('template.owner.userId', 'unknown_user', `${template.owner.userId} is not a user of this account`);
-    }
+    const [placement, owner] = await Promise.all([
+      placementIssues(context.pipelines, scope, template.pipelineId, template.stageId, 'template.'),
+      ownerIssues(context.directory, scope, 'template.owner.userId', template.owner.type === 'user' ? template.owner.userId : undefined),
+    ]);
+    refuseIssues([...placement, ...owner]);
   }
   return change(context, scope, inboxId, (inbox) => ({ ...inbox, tickets: tickets as TicketSettings }));
 }

@@ -28,3 +28,10 @@ export interface PipelineCatalog {
   /** The account's pipeline with this id (the default one included), or undefined. */
   pipeline(accountId: string, pipelineId: string): Promise<Pipeline | undefined>;
 }
+
+/** The catalog, plus what the pipelines API needs. */
+export interface PipelineStore extends PipelineCatalog {
+  /** The account's own pipelines, oldest first (the default one is not stored). */
+  pipelines(accountId: string): Promise<Pipeline[]>;
+  createPipeline(accountId: string, pipeline: Pipeline): Promise<void>;
+}

@@ -10,6 +10,7 @@ type Resource = { Type: string; Properties: Record<string, any>; DependsOn?: str
 const TABLE_ACCESS: Record<ApiFunctionName, Partial<Record<TableKey, 'read' | 'readWrite'>>> = {
   directory: { inboxes: 'readWrite' },
   inboxes: { inboxes: 'readWrite', tickets: 'read' },
+  crm: { tickets: 'readWrite', contacts: 'readWrite', inboxes: 'read' },
   verification: { inboxes: 'readWrite' },
 };
 const SENDS_EMAIL: readonly ApiFunctionName[] = ['inboxes'];
@@ -177,6 +178,41 @@ describe('API functions', () => {
       expect(arnText).toContain(':identity/');
       expect(arnText).toContain(`ExportsOutputRef${logicalId(data.identity)}`);
     });
+  });
+});
+
+describe('the crm function', () => {
+  const { data, application, appTemplate } = synthHostedInbox();
+  const statements = statementsOfRole(appTemplate, logicalId(application.api.functions.crm.function.role!));
+  const tableId = (key: TableKey) => logicalId(data.data.tables[key]);
+  const on = (key: TableKey) => statements.filter((s) => resourcesOf(s).some((r) => JSON.stringify(r).includes(tableId(key))));
+  const WRITES = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'];
+
+  test('reads the inboxes table (users, to check owners) but may not write it', () => {
+    expect(on('inboxes').length).toBeGreaterThan(0);
+    const actions = on('inboxes').flatMap(actionsOf);
+    expect(actions).toEqual(expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:BatchGetItem']));
+    for (const write of WRITES) expect(actions).not.toContain(write);
+  });
+
+  test('updates tickets and contacts, and cannot touch conversations', () => {
+    for (const key of ['tickets', 'contacts'] as const) expect(on(key).flatMap(actionsOf)).toEqual(expect.arrayContaining(['dynamodb:Query', 'dynamodb:UpdateItem']));
+    expect(on('conversations')).toEqual([]);
+  });
+
+  test('serves exactly the pipeline, ticket and contact routes', () => {
+    expect(API_ROUTES.filter((r) => r.function === 'crm').map(routeKey).sort()).toEqual(
+      [
+        'GET /pipelines',
+        'POST /pipelines',
+        'GET /pipelines/{pipelineId}',
+        'GET /tickets',
+        'GET /tickets/{ticketId}',
+        'PATCH /tickets/{ticketId}',
+        'GET /contacts/{contactId}',
+        'PUT /contacts/{contactId}/owner',
+      ].sort(),
+    );
   });
 });
 
