@@ -4,11 +4,11 @@
  * count, contact owners come first, replies never reassign, and each new conversation gets exactly one
  * ticket — never for quarantined mail, never twice for redelivered mail.
  */
-import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from '../../functions/commons/clients';
 import { config } from '../../functions/commons/env';
 import { BY_ACCOUNT_INDEX } from '../../functions/commons/table-design';
-import { keys, listings } from '../../functions/adapters/keys';
+import { listings } from '../../functions/adapters/keys';
 import { handler } from '../../functions/inbound/handler';
 import { call, createTestAccount, startTestApi, TestAccount, TestApi } from '../support/api';
 import { conversations, deliver, eml, storeRaw, uniqueId } from '../support/stack';
@@ -151,14 +151,8 @@ describe('contact owner', () => {
   async function ownedContact(account: TestAccount, inbox: { address: string }, ownerId: string) {
     const email = `${uniqueId('owned')}@customer.example`;
     const first = await conversationOf((await deliver(newMessage(inbox.address, email), [inbox.address])).receipt);
-    await dynamo().send(
-      new UpdateCommand({
-        TableName: config().tables.contacts,
-        Key: keys.contact(account.accountId, String(first.contactId)),
-        UpdateExpression: 'SET ownerId = :owner',
-        ExpressionAttributeValues: { ':owner': ownerId },
-      }),
-    );
+    const owned = await call(api, 'PUT', `/contacts/${first.contactId}/owner`, { token: account.token, body: { ownerId } });
+    expect(owned.status).toBe(200);
     return email;
   }
 
@@ -236,6 +230,11 @@ describe('automatic tickets', () => {
       inboxId: inbox.inboxId,
       accountId: account.accountId,
     });
+    // Agents see it through the ticket API, in its stage and under its owner.
+    const inStage = await call(api, 'GET', '/tickets?pipelineId=support&stageId=waiting-on-us', { token: account.token });
+    expect(inStage.body.tickets.map((ticket: { ticketId: string }) => ticket.ticketId)).toEqual([conversation.ticketId]);
+    const mine = await call(api, 'GET', `/tickets?ownerId=${agent.userId}`, { token: account.token });
+    expect(mine.body.tickets).toHaveLength(1);
   });
 
   it('gives a fixed owner when the template names one, and nobody when the assignee is nobody', async () => {
