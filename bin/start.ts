@@ -3,6 +3,7 @@
  * aws-ses-v2-local, the tables and bucket, a demo account, and the SMTP listener that plays SES inbound
  * in front of the real inbound handler. Data persists under .local/data between restarts.
  */
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { S3Client } from '@aws-sdk/client-s3';
 import { startLocalAws } from './local/aws-servers';
@@ -14,8 +15,24 @@ import { startSmtpInbound } from './local/smtp-inbound';
 
 const port = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 
+/** Bumped when stored keys change shape: data written by an older version would be silently unreadable. */
+const LOCAL_DATA_VERSION = '2';
+
+function checkDataVersion(dataDir: string): void {
+  const versionFile = join(dataDir, 'VERSION');
+  if (existsSync(dataDir) && readdirSync(dataDir).length > 0) {
+    const found = existsSync(versionFile) ? readFileSync(versionFile, 'utf8').trim() : '1';
+    if (found === LOCAL_DATA_VERSION) return;
+    console.error(`Local data in ${dataDir} was written by an older hosted-inbox (data version ${found}, now ${LOCAL_DATA_VERSION}).\nDelete it and start again:  rm -rf ${dataDir} && npm start`);
+    process.exit(1);
+  }
+  mkdirSync(dataDir, { recursive: true });
+  writeFileSync(versionFile, `${LOCAL_DATA_VERSION}\n`);
+}
+
 async function main(): Promise<void> {
   const dataDir = process.env.HOSTED_INBOX_DATA ?? join(process.cwd(), '.local', 'data');
+  checkDataVersion(dataDir);
   const aws = await startLocalAws({
     dataDir,
     ports: { dynamodb: port('DYNAMODB_PORT', 8000), s3: port('S3_PORT', 4569), ses: port('SES_PORT', 8005) },
@@ -40,6 +57,8 @@ async function main(): Promise<void> {
     identityFor: localIdentity,
   });
 
+  // Links in verification emails point here (read by the handlers on first use).
+  process.env.PUBLIC_API_URL ??= api.url;
   const to = demo.forwardingAddress;
   const tokenCommand = api.port === 3000 ? 'npx hosted-inbox token' : `npx hosted-inbox token --api ${api.url}`;
   console.log(`

@@ -103,6 +103,7 @@ export async function startLocalHttpApi(options: LocalHttpApiOptions): Promise<L
   const corsHeaders = (origin: string | undefined): Record<string, string> =>
     origin && (allowed.includes('*') || allowed.includes(origin)) ? { 'access-control-allow-origin': origin, vary: 'origin' } : {};
 
+  let port = 0;
   const serve = async (request: IncomingMessage, response: ServerResponse) => {
     const url = new URL(request.url ?? '/', 'http://localhost');
     const method = (request.method ?? 'GET').toUpperCase();
@@ -120,6 +121,8 @@ export async function startLocalHttpApi(options: LocalHttpApiOptions): Promise<L
       return;
     }
     if (method === 'GET' && url.pathname === LOCAL_TOKEN_PATH) {
+      // Only for this machine's own tools: a web page (DNS rebinding, another Host) must not mint tokens.
+      if (origin || !/^(127\.0\.0\.1|localhost)(:\d+)?$/.test(request.headers.host ?? '')) return send(response, 403, JSON.stringify({ message: 'Forbidden' }));
       const email = url.searchParams.get('email')?.toLowerCase() ?? '';
       const accountId = url.searchParams.get('account') ?? undefined;
       const identity = email && options.identityFor ? await options.identityFor(email, accountId) : undefined;
@@ -159,8 +162,9 @@ export async function startLocalHttpApi(options: LocalHttpApiOptions): Promise<L
       requestContext: {
         accountId: 'local',
         apiId: 'local',
-        domainName: headers.host ?? 'localhost',
-        domainPrefix: (headers.host ?? 'localhost').split('.')[0],
+        // API Gateway's own domain, never the client's Host header.
+        domainName: `127.0.0.1:${port}`,
+        domainPrefix: '127',
         http: { method, path: url.pathname, protocol: `HTTP/${request.httpVersion}`, sourceIp: request.socket.remoteAddress ?? '', userAgent: headers['user-agent'] ?? '' },
         requestId: randomUUID(),
         routeKey: routeKey(found.route),
@@ -192,7 +196,7 @@ export async function startLocalHttpApi(options: LocalHttpApiOptions): Promise<L
     server.once('error', reject);
     server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
   });
-  const port = (server.address() as AddressInfo).port;
+  port = (server.address() as AddressInfo).port;
   return {
     url: `http://127.0.0.1:${port}`,
     port,

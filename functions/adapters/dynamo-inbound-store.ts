@@ -133,6 +133,7 @@ export class DynamoInboundStore implements Pick<InboundPorts, 'lookupRoutes' | '
     const items = this.itemsFor(plan);
     try {
       await this.client.send(new TransactWriteCommand({ TransactItems: items }));
+      if (plan.outcome === 'stored') await this.countUnlimitedAssignment(plan);
     } catch (error) {
       if (!(error instanceof TransactionCanceledException)) throw error;
       const reasons = error.CancellationReasons ?? [];
@@ -154,6 +155,24 @@ export class DynamoInboundStore implements Pick<InboundPorts, 'lookupRoutes' | '
       case 'unroutable':
         return [this.receiptPut(plan, recordReceipt(plan))];
     }
+  }
+
+  /**
+   * Raises the open count of an assignee without a capacity (it only matters once one is set). If this fails
+   * the error surfaces and the redelivery finds the receipt: the conversation stays, the count is one short.
+   */
+  private async countUnlimitedAssignment(plan: StoredPlan): Promise<void> {
+    const assignment = plan.routing?.assignment;
+    if (!assignment?.assigneeId || assignment.capacityLimited) return;
+    await this.client.send(
+      new UpdateCommand({
+        TableName: this.tables.inboxes,
+        Key: keys.user(plan.route.accountId, assignment.assigneeId),
+        UpdateExpression: 'ADD openAssigned :one',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeValues: { ':one': 1 },
+      }),
+    );
   }
 
   private receiptPut(plan: { receiptKey: string; receiptId: string; receivedAt: string; raw: unknown }, fields: Record<string, unknown>): TransactItem {
@@ -295,13 +314,15 @@ export class DynamoInboundStore implements Pick<InboundPorts, 'lookupRoutes' | '
   }
 
   /**
-   * The assignee's open count goes up only if they are still available and below capacity: if that changed
-   * since the read, the transaction fails and the chain decides again on fresh data. The ticket rides in the
-   * same transaction as the new conversation: exactly one, or none.
+   * An assignee with a capacity: their open count goes up in the transaction, only if they are still
+   * available and below capacity — if that changed since the read, the chain decides again on fresh data.
+   * (Without a capacity the count is raised after the commit: every new conversation updating one hot user
+   * item inside its transaction would make concurrent arrivals conflict for nothing.) The ticket rides in
+   * the same transaction as the new conversation: exactly one, or none.
    */
   private routingItems(plan: StoredPlan): TransactItem[] {
     const items: TransactItem[] = [];
-    const assigneeId = plan.routing?.assignment?.assigneeId;
+    const assigneeId = plan.routing?.assignment?.capacityLimited ? plan.routing.assignment.assigneeId : undefined;
     if (assigneeId) {
       items.push({
         Update: {

@@ -13,9 +13,9 @@ export class DynamoVerifications implements VerificationStore {
     private readonly table: string,
   ) {}
 
-  async sendLog(address: string): Promise<SendLog | undefined> {
-    const item = (await this.client.send(new GetCommand({ TableName: this.table, Key: keys.verificationSends(address) }))).Item;
-    return item && { address, windowStart: item.windowStart, count: item.count, lastSentAt: item.lastSentAt, version: item.version };
+  async sendLog(accountId: string, address: string): Promise<SendLog | undefined> {
+    const item = (await this.client.send(new GetCommand({ TableName: this.table, Key: keys.verificationSends(accountId, address) }))).Item;
+    return item && { accountId, address, windowStart: item.windowStart, count: item.count, lastSentAt: item.lastSentAt, version: item.version };
   }
 
   async recordRequest(token: TokenRecord, sendLog: SendLog, previous: SendLog | undefined): Promise<void> {
@@ -28,7 +28,7 @@ export class DynamoVerifications implements VerificationStore {
               Put: {
                 TableName: this.table,
                 // Kept (TTL) as long as it can still refuse a send.
-                Item: { ...keys.verificationSends(sendLog.address), ...sendLog, expiresAt: Math.max(sendLog.windowStart + DAY_SECONDS, sendLog.lastSentAt + SEND_LIMITS.cooldownSeconds) },
+                Item: { ...keys.verificationSends(sendLog.accountId, sendLog.address), ...sendLog, expiresAt: Math.max(sendLog.windowStart + DAY_SECONDS, sendLog.lastSentAt + SEND_LIMITS.cooldownSeconds) },
                 ...(previous
                   ? { ConditionExpression: 'version = :version', ExpressionAttributeValues: { ':version': previous.version } }
                   : { ConditionExpression: 'attribute_not_exists(pk)' }),
@@ -66,9 +66,11 @@ export class DynamoVerifications implements VerificationStore {
               Update: {
                 TableName: this.table,
                 Key: keys.inbox(token.accountId, token.inboxId),
-                UpdateExpression: 'SET senderAddress.verified = :true, senderAddress.verifiedAt = :now, version = version + :one, updatedAt = :now REMOVE senderAddress.pendingTokenHash',
+                // Only now is mail forwarded from this address the team's own (trusted to name its inner sender).
+                UpdateExpression:
+                  'SET senderAddress.verified = :true, senderAddress.verifiedAt = :now, teamAddresses = :team, version = version + :one, updatedAt = :now REMOVE senderAddress.pendingTokenHash',
                 ConditionExpression: 'senderAddress.pendingTokenHash = :hash AND senderAddress.address = :address',
-                ExpressionAttributeValues: { ':true': true, ':now': now.toISOString(), ':one': 1, ':hash': token.tokenHash, ':address': token.address },
+                ExpressionAttributeValues: { ':true': true, ':now': now.toISOString(), ':team': [token.address], ':one': 1, ':hash': token.tokenHash, ':address': token.address },
               },
             },
           ],

@@ -18,8 +18,8 @@ export const keys = {
   subdomain: (subdomain: string) => ({ pk: `SUBDOMAIN#${subdomain}`, sk: 'SUBDOMAIN' }),
   /** A from-address verification token, by the SHA-256 of the token (the token itself is never stored). */
   verification: (tokenHash: string) => ({ pk: `VERIFY#${tokenHash}`, sk: 'VERIFY' }),
-  /** Verification emails sent to one address: the per-address rate limit. */
-  verificationSends: (address: string) => ({ pk: `VERIFYSENDS#${address}`, sk: 'VERIFYSENDS' }),
+  /** Verification emails an account sent to one address: the rate limit (per account, so no tenant can block another). */
+  verificationSends: (accountId: string, address: string) => ({ pk: `ACCOUNT#${accountId}`, sk: `VERIFYSENDS#${address}` }),
   /** Routes a (normalized, untagged) forwarding address to its inbox; unique across all accounts. */
   address: (address: string) => ({ pk: `ADDRESS#${address}`, sk: 'ADDRESS' }),
   contact: (accountId: string, contactId: string) => ({ pk: `ACCOUNT#${accountId}`, sk: `CONTACT#${contactId}` }),

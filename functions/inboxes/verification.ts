@@ -29,8 +29,9 @@ export interface TokenRecord {
   readonly usedAt?: string;
 }
 
-/** Verification emails sent to one address within the current day window. */
+/** Verification emails one account sent to one address within the current day window. */
 export interface SendLog {
+  readonly accountId: string;
   readonly address: string;
   readonly windowStart: number;
   readonly count: number;
@@ -40,7 +41,7 @@ export interface SendLog {
 
 export type SendDecision = { readonly allowed: true; readonly next: SendLog } | { readonly allowed: false; readonly retryAfterSeconds: number; readonly why: string };
 
-export function decideSend(address: string, log: SendLog | undefined, now: number): SendDecision {
+export function decideSend(accountId: string, address: string, log: SendLog | undefined, now: number): SendDecision {
   if (log && now - log.lastSentAt < SEND_LIMITS.cooldownSeconds) {
     return { allowed: false, retryAfterSeconds: SEND_LIMITS.cooldownSeconds - (now - log.lastSentAt), why: 'a verification email was just sent to this address' };
   }
@@ -50,7 +51,7 @@ export function decideSend(address: string, log: SendLog | undefined, now: numbe
   }
   return {
     allowed: true,
-    next: { address, windowStart: sameWindow ? log.windowStart : now, count: sameWindow ? log.count + 1 : 1, lastSentAt: now, version: (log?.version ?? 0) + 1 },
+    next: { accountId, address, windowStart: sameWindow ? log.windowStart : now, count: sameWindow ? log.count + 1 : 1, lastSentAt: now, version: (log?.version ?? 0) + 1 },
   };
 }
 
@@ -58,7 +59,7 @@ export function decideSend(address: string, log: SendLog | undefined, now: numbe
 export class SendLogRace extends Error {}
 
 export interface VerificationStore {
-  sendLog(address: string): Promise<SendLog | undefined>;
+  sendLog(accountId: string, address: string): Promise<SendLog | undefined>;
   /** Stores the token and the send log (if the log is still at `previous`'s version). Throws SendLogRace. */
   recordRequest(token: TokenRecord, sendLog: SendLog, previous: SendLog | undefined): Promise<void>;
   token(tokenHash: string): Promise<TokenRecord | undefined>;
@@ -88,8 +89,9 @@ export interface VerificationContext extends WizardContext {
 
 const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
-function verificationEmail(to: string, inbox: Inbox, link: string): VerificationEmail {
-  const why = `Someone setting up the shared inbox "${inbox.name}" asked to send email as ${to}.`;
+/** Only our own words and the address: nothing a requester typed reaches a stranger's mailbox. */
+function verificationEmail(to: string, link: string): VerificationEmail {
+  const why = `Someone setting up a shared team inbox asked to send email as ${to}.`;
   return {
     to,
     subject: `Verify ${to} for your shared inbox`,
@@ -107,8 +109,8 @@ export async function requestVerification(context: VerificationContext, scope: S
 
   const now = context.now();
   const nowSeconds = Math.floor(now.getTime() / 1000);
-  const log = await context.verifications.sendLog(sender.address);
-  const decision = decideSend(sender.address, log, nowSeconds);
+  const log = await context.verifications.sendLog(scope.accountId, sender.address);
+  const decision = decideSend(scope.accountId, sender.address, log, nowSeconds);
   if (!decision.allowed) throw new TooManyRequests(`Not sent: ${decision.why}. Try again in ${decision.retryAfterSeconds} s.`, decision.retryAfterSeconds);
 
   const token = context.randomToken?.() ?? randomBytes(32).toString('base64url');
@@ -131,7 +133,7 @@ export async function requestVerification(context: VerificationContext, scope: S
     throw error;
   }
   try {
-    await context.mailer.send(verificationEmail(sender.address, inbox, `${linkBase}/verify?token=${encodeURIComponent(token)}`));
+    await context.mailer.send(verificationEmail(sender.address, `${linkBase}/verify?token=${encodeURIComponent(token)}`));
   } catch (error) {
     throw new UpstreamFailed('email_not_sent', `The verification email could not be sent (${(error as Error).name}); try again in a minute.`);
   }

@@ -148,7 +148,8 @@ export async function setSenderAddress(context: WizardContext, scope: Scope, inb
     const current = inbox.senderAddress;
     // Re-saving the same address keeps its verification; a different one starts unverified.
     const senderAddress: SenderAddress = current?.mode === 'custom' && current.address === input.address ? current : { mode: 'custom', address: input.address, verified: false };
-    return { ...inbox, senderAddress, teamAddresses: [input.address] };
+    // An address is the team's own (its forwards trusted) only once verified: see the verification's confirm.
+    return { ...inbox, senderAddress, teamAddresses: senderAddress.verified ? [input.address] : [] };
   });
 }
 

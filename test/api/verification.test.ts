@@ -2,6 +2,7 @@
  * From-address verification through the HTTP layer: the email is read back from aws-ses-v2-local, its link
  * is followed like a person would (GET shows a button, POST verifies), and every bad token changes nothing.
  */
+import { request as httpRequest } from 'node:http';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from '../../functions/commons/clients';
 import { config } from '../../functions/commons/env';
@@ -63,6 +64,8 @@ describe('verifying a custom sender address', () => {
     expect(blocked.status).toBe(409);
     expect(blocked.body.error.message).toMatch(/verify the sender address/);
 
+    // Not the team's own address (its forwards trusted) until verified.
+    expect((await inboxOf(account, inboxId)).body.teamAddresses).toEqual([]);
     const requested = await requestEmail(account, inboxId);
     expect(requested.status).toBe(202);
     expect(requested.body.senderAddress).toMatchObject({ address, verified: false, verificationSentAt: expect.any(String) });
@@ -107,6 +110,24 @@ describe('verifying a custom sender address', () => {
     // A verified address needs no more emails; the inbox connects.
     expect((await requestEmail(account, inboxId)).body.error).toMatchObject({ code: 'already_verified' });
     expect((await call(api, 'POST', `/inboxes/${inboxId}/connect`, { token: account.token })).body.status).toBe('connected');
+  });
+
+  it('builds the link from the API\'s own address, never from a Host header the caller sends', async () => {
+    const account = await createTestAccount(api, 1);
+    const { inboxId, address } = await inboxWithCustomSender(account);
+    // fetch always sends the real Host; a raw request can lie.
+    const status = await new Promise<number>((resolve, reject) => {
+      const request = httpRequest(`${api.url}/inboxes/${inboxId}/sender-address/verification`, {
+        method: 'POST',
+        headers: { host: 'evil.example', authorization: `Bearer ${account.token}`, 'x-forwarded-proto': 'https', 'x-forwarded-host': 'evil.example' },
+      });
+      request.on('response', (response) => resolve(response.resume().statusCode ?? 0)).on('error', reject).end();
+    });
+    expect(status).toBe(202);
+    const link = await linkSentTo(address);
+    expect(link.origin).toBe(api.url);
+    const [email] = await sentTo(address);
+    expect(`${email.body.text}${email.body.html}`).not.toContain('evil.example');
   });
 
   it('refuses unknown and tampered tokens and changes nothing', async () => {
@@ -154,7 +175,7 @@ describe('verifying a custom sender address', () => {
     expect(await sentTo(address)).toHaveLength(1);
 
     // A minute later, a new email; the first link is superseded.
-    await age(keys.verificationSends(address), { lastSentAt: now() - 61 });
+    await age(keys.verificationSends(account.accountId, address), { lastSentAt: now() - 61 });
     expect((await requestEmail(account, inboxId)).status).toBe(202);
     const second = tokenOf(await linkSentTo(address));
     expect(second).not.toBe(first);
@@ -162,15 +183,19 @@ describe('verifying a custom sender address', () => {
     expect(old.status).toBe(410);
     expect(old.text).toContain('This link was replaced');
 
-    // Five a day per address, whichever inbox or account asks.
-    await age(keys.verificationSends(address), { lastSentAt: now() - 61, count: 5 });
-    const other = await createTestAccount(api, 1);
-    const elsewhere = await inboxWithCustomSender(other, address);
-    const daily = await requestEmail(other, elsewhere.inboxId);
+    // Five a day per address for the account, whichever of its inboxes asks.
+    await age(keys.verificationSends(account.accountId, address), { lastSentAt: now() - 61, count: 5 });
+    const sameAccount = await inboxWithCustomSender(account, address);
+    const daily = await requestEmail(account, sameAccount.inboxId);
     expect(daily.status).toBe(429);
     expect(daily.body.error.message).toMatch(/5 verification emails/);
     expect(Number(daily.headers.get('retry-after'))).toBeGreaterThan(23 * 3600);
     expect(await sentTo(address)).toHaveLength(2);
+    // Another account is not blocked by this one's requests (no tenant can lock another out of verifying).
+    const other = await createTestAccount(api, 1);
+    const elsewhere = await inboxWithCustomSender(other, address);
+    expect((await requestEmail(other, elsewhere.inboxId)).status).toBe(202);
+    expect(await sentTo(address)).toHaveLength(3);
 
     expect((await confirm(second)).status).toBe(200);
   });

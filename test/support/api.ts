@@ -18,6 +18,8 @@ export interface TestApi {
 export async function startTestApi(): Promise<TestApi> {
   const auth = await createLocalAuth();
   const server = await startLocalHttpApi({ auth, identityFor: localIdentity });
+  // As `npm start` does: links in emails point at this server (each test file has its own modules and config).
+  process.env.PUBLIC_API_URL = server.url;
   return { url: server.url, auth, server, stop: () => server.stop() };
 }
 

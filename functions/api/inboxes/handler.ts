@@ -22,8 +22,11 @@ const step = (run: (event: ApiEvent, caller: Caller, inboxId: string) => Promise
   return json(status, await view(caller, inbox));
 };
 
-/** Links in emails point at the API's public URL; API Gateway says how it was reached. */
-const linkBase = (event: ApiEvent) => config().publicApiUrl ?? `${event.headers['x-forwarded-proto'] ?? 'https'}://${event.requestContext.domainName}`;
+/**
+ * Links in emails point at the API's public URL: configured, or the API's own domain (which API Gateway sets;
+ * never a header a caller could forge, or the emailed token would go to their host).
+ */
+const linkBase = (event: ApiEvent) => config().publicApiUrl ?? `https://${event.requestContext.domainName}`;
 
 export const handler = apiHandler(createLogger('api-inboxes'), {
   'GET /channels': async (event) => json(200, { channels: await wizard.channels(setupContext(), callerOf(event)) }),

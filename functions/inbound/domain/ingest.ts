@@ -103,7 +103,7 @@ export async function ingestInbound(envelope: InboundEnvelope, ports: InboundPor
   // One turn per message, however often the commit is retried: a retry must not skip someone's turn.
   let turn: Promise<number> | undefined;
   const nextTurn = () => (turn ??= ports.nextTurn(route.accountId, route.inboxId));
-  const maxAttempts = options.maxAttempts ?? 5;
+  const maxAttempts = options.maxAttempts ?? 8;
   for (let attempt = 1; ; attempt++) {
     const context = await ports.loadInboxContext({ route, forwarder: senders.outer?.mailbox.email, threadIds, replyToken: found.replyToken });
     const stepTrace = [...trace];
@@ -117,7 +117,8 @@ export async function ingestInbound(envelope: InboundEnvelope, ports: InboundPor
       if (error.alreadyProcessed) return alreadyProcessed(receiptKey, { outcome: 'processed concurrently' }, trace);
       if (attempt >= maxAttempts) throw error;
       trace.push({ step: 'persist', decision: 'retry', why: error.message });
-      await new Promise((resolve) => setTimeout(resolve, Math.random() * 20 * attempt));
+      // Full jitter, growing: concurrent writers of one thread or one assignee spread out.
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(1000, 20 * 2 ** attempt)));
     }
   }
 }

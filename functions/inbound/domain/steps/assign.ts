@@ -30,6 +30,8 @@ export interface AssignmentDecision {
   readonly assigneeId: string | null;
   readonly rule: AssignmentRule;
   readonly why: string;
+  /** The assignee has a capacity: their open count must be checked and raised with the commit. */
+  readonly capacityLimited?: boolean;
 }
 
 /** Everyone the targets name, directly or through a team, once each, in a stable order. */
@@ -59,7 +61,8 @@ async function rotate(targets: Targets, context: RoutingContext, nextTurn: () =>
   }
   const turn = await nextTurn();
   const assigneeId = pool[turn % pool.length];
-  return { assigneeId, rule, why: `${prefix}turn ${turn} among ${pool.length} available (${pool.join(', ')})` };
+  const capacityLimited = context.users.get(assigneeId)!.capacity !== null;
+  return { assigneeId, rule, why: `${prefix}turn ${turn} among ${pool.length} available (${pool.join(', ')})`, capacityLimited };
 }
 
 export async function assign(setting: Assignment, context: RoutingContext, nextTurn: () => Promise<number>): Promise<{ decision?: AssignmentDecision; trace: TraceEntry }> {
@@ -68,7 +71,7 @@ export async function assign(setting: Assignment, context: RoutingContext, nextT
   else if (setting.mode === 'contact-owner') {
     const ownerId = context.contactOwnerId;
     const owner = ownerId ? context.users.get(ownerId) : undefined;
-    if (ownerId && canTake(owner)) decision = { assigneeId: ownerId, rule: 'contact-owner', why: `${ownerId} owns the contact and is available` };
+    if (ownerId && canTake(owner)) decision = { assigneeId: ownerId, rule: 'contact-owner', why: `${ownerId} owns the contact and is available`, capacityLimited: owner.capacity !== null };
     else {
       const prefix = ownerId ? `owner ${unavailableWhy(ownerId, owner)}; fallback: ` : 'the contact has no owner; fallback: ';
       decision = await rotate(setting.fallback, context, nextTurn, 'fallback', prefix);
