@@ -133,7 +133,6 @@ export class DynamoInboundStore implements Pick<InboundPorts, 'lookupRoutes' | '
     const items = this.itemsFor(plan);
     try {
       await this.client.send(new TransactWriteCommand({ TransactItems: items }));
-      if (plan.outcome === 'stored') await this.countUnlimitedAssignment(plan);
     } catch (error) {
       if (!(error instanceof TransactionCanceledException)) throw error;
       const reasons = error.CancellationReasons ?? [];
@@ -142,6 +141,7 @@ export class DynamoInboundStore implements Pick<InboundPorts, 'lookupRoutes' | '
       const detail = reasons.map((reason, index) => `${index}:${reason.Code ?? 'None'}`).join(' ');
       throw new CommitConflict(alreadyProcessed, detail);
     }
+    if (plan.outcome === 'stored') await this.countUnlimitedAssignment(plan);
   }
 
   private itemsFor(plan: StoredPlan | QuarantinePlan | InboundRecordPlan): TransactItem[] {

@@ -8,8 +8,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { Conflict, TooManyRequests, UpstreamFailed } from '../commons/errors';
 import type { Scope } from '../directory/use-cases';
 import type { Inbox } from './model';
-import { getInbox, WizardContext } from './wizard';
-import { StaleInbox } from './ports';
+import { change, WizardContext } from './wizard';
 
 export const TOKEN_TTL_SECONDS = 24 * 60 * 60;
 export const SEND_LIMITS = { cooldownSeconds: 60, perDay: 5 } as const;
@@ -102,42 +101,36 @@ function verificationEmail(to: string, link: string): VerificationEmail {
 
 /** Sends a verification email for the inbox's custom sender address; `linkBase` is the API's public URL. */
 export async function requestVerification(context: VerificationContext, scope: Scope, inboxId: string, linkBase: string): Promise<Inbox> {
-  const inbox = await getInbox(context, scope, inboxId);
-  const sender = inbox.senderAddress;
-  if (sender?.mode !== 'custom') throw new Conflict('nothing_to_verify', 'Only a custom sender address needs verifying; set one first.');
-  if (sender.verified) throw new Conflict('already_verified', `${sender.address} is already verified.`);
-
-  const now = context.now();
-  const nowSeconds = Math.floor(now.getTime() / 1000);
-  const log = await context.verifications.sendLog(scope.accountId, sender.address);
-  const decision = decideSend(scope.accountId, sender.address, log, nowSeconds);
-  if (!decision.allowed) throw new TooManyRequests(`Not sent: ${decision.why}. Try again in ${decision.retryAfterSeconds} s.`, decision.retryAfterSeconds);
-
   const token = context.randomToken?.() ?? randomBytes(32).toString('base64url');
   const tokenHash = hashToken(token);
+  const now = context.now();
+  const nowSeconds = Math.floor(now.getTime() / 1000);
+  const inbox = await change(context, scope, inboxId, async (current) => {
+    const sender = current.senderAddress;
+    if (sender?.mode !== 'custom') throw new Conflict('nothing_to_verify', 'Only a custom sender address needs verifying; set one first.');
+    if (sender.verified) throw new Conflict('already_verified', `${sender.address} is already verified.`);
+    const log = await context.verifications.sendLog(scope.accountId, sender.address);
+    const decision = decideSend(scope.accountId, sender.address, log, nowSeconds);
+    if (!decision.allowed) throw new TooManyRequests(`Not sent: ${decision.why}. Try again in ${decision.retryAfterSeconds} s.`, decision.retryAfterSeconds);
+    try {
+      await context.verifications.recordRequest(
+        { tokenHash, accountId: scope.accountId, inboxId, address: sender.address, expiresAt: nowSeconds + TOKEN_TTL_SECONDS },
+        decision.next,
+        log,
+      );
+    } catch (error) {
+      if (error instanceof SendLogRace) throw new TooManyRequests('Not sent: a verification email was just sent to this address.', SEND_LIMITS.cooldownSeconds);
+      throw error;
+    }
+    // The newest link is the only one that works: its hash is the inbox's pending one.
+    return { ...current, senderAddress: { ...sender, pendingTokenHash: tokenHash, verificationSentAt: now.toISOString() } };
+  });
   try {
-    await context.verifications.recordRequest(
-      { tokenHash, accountId: scope.accountId, inboxId, address: sender.address, expiresAt: nowSeconds + TOKEN_TTL_SECONDS },
-      decision.next,
-      log,
-    );
-  } catch (error) {
-    if (error instanceof SendLogRace) throw new TooManyRequests('Not sent: a verification email was just sent to this address.', SEND_LIMITS.cooldownSeconds);
-    throw error;
-  }
-  const next: Inbox = { ...inbox, senderAddress: { ...sender, pendingTokenHash: tokenHash, verificationSentAt: now.toISOString() }, version: inbox.version + 1 };
-  try {
-    await context.inboxes.save(inbox, next);
-  } catch (error) {
-    if (error instanceof StaleInbox) throw new Conflict('concurrent_update', 'the inbox changed while this was being saved; reload it and try again');
-    throw error;
-  }
-  try {
-    await context.mailer.send(verificationEmail(sender.address, `${linkBase}/verify?token=${encodeURIComponent(token)}`));
+    await context.mailer.send(verificationEmail(inbox.senderAddress!.address, `${linkBase}/verify?token=${encodeURIComponent(token)}`));
   } catch (error) {
     throw new UpstreamFailed('email_not_sent', `The verification email could not be sent (${(error as Error).name}); try again in a minute.`);
   }
-  return next;
+  return inbox;
 }
 
 export type TokenStatus =

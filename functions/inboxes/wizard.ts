@@ -91,7 +91,7 @@ function addressConflict(error: unknown): never {
 }
 
 /** Reads the inbox, applies `edit`, and saves the result if nobody changed it meanwhile. */
-async function change(context: WizardContext, scope: Scope, inboxId: string, edit: (inbox: Inbox) => Inbox | Promise<Inbox>): Promise<Inbox> {
+export async function change(context: WizardContext, scope: Scope, inboxId: string, edit: (inbox: Inbox) => Inbox | Promise<Inbox>): Promise<Inbox> {
   const previous = await getInbox(context, scope, inboxId);
   const edited = await edit(previous);
   const next: Inbox = { ...edited, claimedAddresses: claimsOf(edited), version: previous.version + 1 };
@@ -181,16 +181,13 @@ export async function setTickets(context: WizardContext, scope: Scope, inboxId: 
  * Changes the forwarding address while the inbox is a draft. `readInput` is only called for a draft: once
  * connected, any attempt is refused the same way, whatever it asks for.
  */
-export async function setForwardingAddress(context: WizardContext, scope: Scope, inboxId: string, readInput: () => { localPart: string }): Promise<Inbox> {
-  const frozen = (inbox: Inbox) =>
-    new Conflict('forwarding_address_frozen', `The forwarding address cannot change after setup: mail is already forwarded to ${inbox.forwardingAddress}.`);
-  const current = await getInbox(context, scope, inboxId);
-  if (current.status !== 'draft') throw frozen(current);
-  const { localPart } = readInput();
-  const forwardingAddress = `${localPart}@${hostedDomain(await subdomainOf(context, scope), context.inboxDomain)}`;
-  return change(context, scope, inboxId, (inbox) => {
-    if (inbox.status !== 'draft') throw frozen(inbox);
-    return { ...inbox, forwardingAddress };
+export function setForwardingAddress(context: WizardContext, scope: Scope, inboxId: string, readInput: () => { localPart: string }): Promise<Inbox> {
+  return change(context, scope, inboxId, async (inbox) => {
+    if (inbox.status !== 'draft') {
+      throw new Conflict('forwarding_address_frozen', `The forwarding address cannot change after setup: mail is already forwarded to ${inbox.forwardingAddress}.`);
+    }
+    const { localPart } = readInput();
+    return { ...inbox, forwardingAddress: `${localPart}@${hostedDomain(await subdomainOf(context, scope), context.inboxDomain)}` };
   });
 }
 

@@ -9,11 +9,13 @@ import { apiHandler, json } from '../http/handler';
 import { ApiEvent, Caller, callerOf, jsonBody, pathParam } from '../http/request';
 import { setupContext } from '../wiring';
 
-/** The From preview shows the calling agent's name, as their replies would. */
-async function view(caller: Caller, inbox: Inbox) {
+/** The From preview shows the calling agent's name, as their replies would: read once per request. */
+async function agentName(caller: Caller): Promise<string> {
   const agent = await setupContext().directory.user(caller.accountId, caller.userId);
-  return wizard.inboxView(inbox, agent?.name ?? caller.email ?? 'Agent');
+  return agent?.name ?? caller.email ?? 'Agent';
 }
+
+const view = async (caller: Caller, inbox: Inbox) => wizard.inboxView(inbox, await agentName(caller));
 
 /** Routes of one inbox: the caller, the inbox id, and the view of the result. */
 const step = (run: (event: ApiEvent, caller: Caller, inboxId: string) => Promise<Inbox>, status = 200) => async (event: ApiEvent) => {
@@ -32,8 +34,8 @@ export const handler = apiHandler(createLogger('api-inboxes'), {
   'GET /channels': async (event) => json(200, { channels: await wizard.channels(setupContext(), callerOf(event)) }),
   'GET /inboxes': async (event) => {
     const caller = callerOf(event);
-    const inboxes = await setupContext().inboxes.inboxes(caller.accountId);
-    return json(200, { inboxes: await Promise.all(inboxes.map((inbox) => view(caller, inbox))) });
+    const [inboxes, name] = await Promise.all([setupContext().inboxes.inboxes(caller.accountId), agentName(caller)]);
+    return json(200, { inboxes: inboxes.map((inbox) => wizard.inboxView(inbox, name)) });
   },
   'POST /inboxes': async (event) => {
     const caller = callerOf(event);
