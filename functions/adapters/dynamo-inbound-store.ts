@@ -1,24 +1,15 @@
 /** DynamoDB side of the inbound pipeline: two batched reads and one transaction per message. */
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, TransactWriteCommand, TransactWriteCommandInput, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { InboundRecordPlan, QuarantinePlan, StoredPlan } from '../inbound/domain/plan';
 import { CommitConflict, InboundPorts, InboxContext, InboxContextRequest, InboxProfile, ReceiptRecord } from '../inbound/domain/ports';
 import type { InboxRoute } from '../inbound/domain/steps/find-inbox';
 import type { ThreadIndexEntry } from '../inbound/domain/steps/thread';
 import { batchGet, Key, keyString } from './batch-get';
-import { ticketItem } from './ticket-items';
+import { inboundItems, InboundTables, unlimitedAssignmentCount } from './inbound-items';
 import type { AgentState, RoutingContext } from '../inbound/domain/steps/assign';
 import type { RoutingContextRequest } from '../inbound/domain/ports';
-import { keys, listings } from './keys';
-
-export interface InboundTables {
-  readonly inboxes: string;
-  readonly contacts: string;
-  readonly conversations: string;
-  readonly tickets: string;
-}
-
-type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+import { keys } from './keys';
 
 export class DynamoInboundStore implements Pick<InboundPorts, 'lookupRoutes' | 'loadInboxContext' | 'loadRoutingContext' | 'nextTurn' | 'commit'> {
   constructor(
@@ -130,9 +121,8 @@ export class DynamoInboundStore implements Pick<InboundPorts, 'lookupRoutes' | '
   }
 
   async commit(plan: StoredPlan | QuarantinePlan | InboundRecordPlan): Promise<void> {
-    const items = this.itemsFor(plan);
     try {
-      await this.client.send(new TransactWriteCommand({ TransactItems: items }));
+      await this.client.send(new TransactWriteCommand({ TransactItems: inboundItems(plan, this.tables) }));
     } catch (error) {
       if (!(error instanceof TransactionCanceledException)) throw error;
       const reasons = error.CancellationReasons ?? [];
@@ -141,251 +131,8 @@ export class DynamoInboundStore implements Pick<InboundPorts, 'lookupRoutes' | '
       const detail = reasons.map((reason, index) => `${index}:${reason.Code ?? 'None'}`).join(' ');
       throw new CommitConflict(alreadyProcessed, detail);
     }
-    if (plan.outcome === 'stored') await this.countUnlimitedAssignment(plan);
+    // If this fails the error surfaces and the redelivery finds the receipt: the conversation stays, the count is one short.
+    const count = unlimitedAssignmentCount(plan, this.tables);
+    if (count) await this.client.send(new UpdateCommand(count));
   }
-
-  private itemsFor(plan: StoredPlan | QuarantinePlan | InboundRecordPlan): TransactItem[] {
-    switch (plan.outcome) {
-      case 'stored':
-        return this.storedItems(plan);
-      case 'quarantined':
-      case 'duplicate':
-        return this.quarantineItems(plan);
-      case 'failed':
-      case 'unroutable':
-        return [this.receiptPut(plan, recordReceipt(plan))];
-    }
-  }
-
-  /**
-   * Raises the open count of an assignee without a capacity (it only matters once one is set). If this fails
-   * the error surfaces and the redelivery finds the receipt: the conversation stays, the count is one short.
-   */
-  private async countUnlimitedAssignment(plan: StoredPlan): Promise<void> {
-    const assignment = plan.routing?.assignment;
-    if (!assignment?.assigneeId || assignment.capacityLimited) return;
-    await this.client.send(
-      new UpdateCommand({
-        TableName: this.tables.inboxes,
-        Key: keys.user(plan.route.accountId, assignment.assigneeId),
-        UpdateExpression: 'ADD openAssigned :one',
-        ConditionExpression: 'attribute_exists(pk)',
-        ExpressionAttributeValues: { ':one': 1 },
-      }),
-    );
-  }
-
-  private receiptPut(plan: { receiptKey: string; receiptId: string; receivedAt: string; raw: unknown }, fields: Record<string, unknown>): TransactItem {
-    return {
-      Put: {
-        TableName: this.tables.conversations,
-        Item: { ...keys.receipt(plan.receiptKey), receiptId: plan.receiptId, receivedAt: plan.receivedAt, raw: plan.raw, ...fields },
-        ConditionExpression: 'attribute_not_exists(pk)',
-      },
-    };
-  }
-
-  private quarantineItems(plan: QuarantinePlan): TransactItem[] {
-    const listed = plan.outcome === 'quarantined'
-      ? { gsi1pk: listings.quarantine(plan.route.inboxId), gsi1sk: `${plan.receivedAt}#${plan.receiptId}` }
-      : {};
-    const receipt = this.receiptPut(plan, {
-      outcome: plan.outcome,
-      inboxId: plan.route.inboxId,
-      accountId: plan.route.accountId,
-      classification: plan.classification,
-      reason: plan.reason,
-      summary: plan.summary,
-      verdicts: plan.verdicts,
-      duplicateOf: plan.duplicateOf,
-      conversationId: plan.duplicateOf?.conversationId,
-      messageId: plan.duplicateOf?.messageId,
-      trace: plan.trace,
-      ...listed,
-    });
-    if (!plan.forwardingConfirmation) return [receipt];
-    return [
-      receipt,
-      {
-        Update: {
-          TableName: this.tables.inboxes,
-          Key: keys.inbox(plan.route.accountId, plan.route.inboxId),
-          UpdateExpression: 'SET forwardingConfirmation = :confirmation',
-          ConditionExpression: 'attribute_exists(pk)',
-          // Anyone can write From: forwarding-noreply@google.com; only DMARC-aligned mail from Google is Google's.
-          ExpressionAttributeValues: {
-            ':confirmation': { ...plan.forwardingConfirmation, authenticated: plan.verdicts?.dmarc === 'PASS', receivedAt: plan.receivedAt, receiptId: plan.receiptId },
-          },
-        },
-      },
-    ];
-  }
-
-  private storedItems(plan: StoredPlan): TransactItem[] {
-    const { route, conversation, contact, message, receivedAt } = plan;
-    const { conversationId } = conversation;
-    const listing = { gsi1pk: listings.conversations(route.inboxId), gsi1sk: `${receivedAt}#${conversationId}` };
-    const items: TransactItem[] = [
-      this.receiptPut(plan, { outcome: 'stored', inboxId: route.inboxId, accountId: route.accountId, conversationId, messageId: plan.messageId }),
-      {
-        Put: {
-          TableName: this.tables.conversations,
-          Item: {
-            ...keys.message(conversationId, receivedAt, plan.messageId),
-            messageId: plan.messageId,
-            conversationId,
-            inboxId: route.inboxId,
-            accountId: route.accountId,
-            contactId: contact.contactId,
-            direction: 'inbound',
-            receivedAt,
-            raw: plan.raw,
-            ...message,
-            attribution: plan.attribution,
-            forwardedBy: plan.forwardedBy,
-            thread: { rule: conversation.rule, evidence: conversation.evidence },
-            trace: plan.trace,
-          },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        },
-      },
-      conversation.isNew
-        ? {
-            Put: {
-              TableName: this.tables.conversations,
-              Item: {
-                ...keys.conversation(conversationId),
-                conversationId,
-                inboxId: route.inboxId,
-                accountId: route.accountId,
-                contactId: contact.contactId,
-                contactEmail: contact.email,
-                subject: message.subject,
-                status: 'open',
-                createdAt: receivedAt,
-                lastMessageAt: receivedAt,
-                messageCount: 1,
-                assigneeId: plan.routing?.assignment?.assigneeId ?? null,
-                assignment: plan.routing?.assignment,
-                ticketId: plan.routing?.ticket?.ticketId,
-                ...listing,
-              },
-              ConditionExpression: 'attribute_not_exists(pk)',
-            },
-          }
-        : {
-            Update: {
-              TableName: this.tables.conversations,
-              Key: keys.conversation(conversationId),
-              // A message for a closed conversation reopens it.
-              UpdateExpression: 'SET #status = :open, lastMessageAt = :at, gsi1sk = :listedAt ADD messageCount :one',
-              ConditionExpression: 'attribute_exists(pk) AND inboxId = :inbox',
-              ExpressionAttributeNames: { '#status': 'status' },
-              ExpressionAttributeValues: { ':open': 'open', ':at': receivedAt, ':listedAt': listing.gsi1sk, ':one': 1, ':inbox': route.inboxId },
-            },
-          },
-      this.contactUpsert(plan),
-      ...this.routingItems(plan),
-    ];
-    const { own, referenced } = plan.threadKeys;
-    if (own) {
-      items.push({
-        Put: {
-          TableName: this.tables.conversations,
-          Item: { ...keys.thread(route.inboxId, own), conversationId, storedMessageId: plan.messageId, inboxId: route.inboxId },
-          // A placeholder written by a reply that arrived first may be claimed, but only for its conversation.
-          ConditionExpression: 'attribute_not_exists(pk) OR (conversationId = :conversation AND attribute_not_exists(storedMessageId))',
-          ExpressionAttributeValues: { ':conversation': conversationId },
-        },
-      });
-    }
-    const known = new Set(plan.knownThreadIds);
-    for (const id of referenced.filter((referencedId) => !known.has(referencedId))) {
-      items.push({
-        Put: {
-          TableName: this.tables.conversations,
-          Item: { ...keys.thread(route.inboxId, id), conversationId, inboxId: route.inboxId },
-          // Whoever indexes a Message-ID first owns it; a loser re-reads and joins that conversation.
-          ConditionExpression: 'attribute_not_exists(pk)',
-        },
-      });
-    }
-    return items;
-  }
-
-  /**
-   * An assignee with a capacity: their open count goes up in the transaction, only if they are still
-   * available and below capacity — if that changed since the read, the chain decides again on fresh data.
-   * (Without a capacity the count is raised after the commit: every new conversation updating one hot user
-   * item inside its transaction would make concurrent arrivals conflict for nothing.) The ticket rides in
-   * the same transaction as the new conversation: exactly one, or none.
-   */
-  private routingItems(plan: StoredPlan): TransactItem[] {
-    const items: TransactItem[] = [];
-    const assigneeId = plan.routing?.assignment?.capacityLimited ? plan.routing.assignment.assigneeId : undefined;
-    if (assigneeId) {
-      items.push({
-        Update: {
-          TableName: this.tables.inboxes,
-          Key: keys.user(plan.route.accountId, assigneeId),
-          UpdateExpression: 'SET openAssigned = if_not_exists(openAssigned, :zero) + :one',
-          ConditionExpression:
-            'availability = :available AND (attribute_not_exists(#capacity) OR attribute_type(#capacity, :null) OR attribute_not_exists(openAssigned) OR openAssigned < #capacity)',
-          ExpressionAttributeNames: { '#capacity': 'capacity' },
-          ExpressionAttributeValues: { ':zero': 0, ':one': 1, ':available': 'available', ':null': 'NULL' },
-        },
-      });
-    }
-    const ticket = plan.routing?.ticket;
-    if (ticket) {
-      items.push({
-        Put: {
-          TableName: this.tables.tickets,
-          Item: ticketItem({
-            ...ticket,
-            accountId: plan.route.accountId,
-            conversationId: plan.conversation.conversationId,
-            contactId: plan.contact.contactId,
-            inboxId: plan.route.inboxId,
-            createdAt: plan.receivedAt,
-            updatedAt: plan.receivedAt,
-          }),
-          ConditionExpression: 'attribute_not_exists(pk)',
-        },
-      });
-    }
-    return items;
-  }
-
-  private contactUpsert(plan: StoredPlan): TransactItem {
-    const { contact, route, receivedAt } = plan;
-    const values: Record<string, unknown> = { ':email': contact.email, ':account': route.accountId, ':id': contact.contactId, ':at': receivedAt, ':one': 1 };
-    let update = 'SET email = :email, accountId = :account, contactId = :id, createdAt = if_not_exists(createdAt, :at), lastMessageAt = :at';
-    // Keep a name someone already has (or edited); never blank it.
-    if (contact.name) {
-      update += ', #name = if_not_exists(#name, :name)';
-      values[':name'] = contact.name;
-    }
-    return {
-      Update: {
-        TableName: this.tables.contacts,
-        Key: keys.contact(route.accountId, contact.contactId),
-        UpdateExpression: `${update} ADD messageCount :one`,
-        ExpressionAttributeNames: contact.name ? { '#name': 'name' } : undefined,
-        ExpressionAttributeValues: values,
-      },
-    };
-  }
-}
-
-function recordReceipt(plan: InboundRecordPlan): Record<string, unknown> {
-  return {
-    outcome: plan.outcome,
-    reason: plan.reason,
-    summary: plan.summary,
-    addressesSeen: plan.addressesSeen,
-    trace: plan.trace,
-    gsi1pk: plan.outcome === 'failed' ? listings.failed() : listings.unroutable(),
-    gsi1sk: `${plan.receivedAt}#${plan.receiptId}`,
-  };
 }

@@ -2,7 +2,8 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { InboundPorts } from '../inbound/domain/ports';
 import { newId } from '../commons/ids';
-import { DynamoInboundStore, InboundTables } from './dynamo-inbound-store';
+import { DynamoInboundStore } from './dynamo-inbound-store';
+import type { InboundTables } from './inbound-items';
 import { S3MailStore } from './s3-mail-store';
 
 /** The inbound use case's ports over real clients (AWS or the local stack). */

@@ -1,0 +1,271 @@
+/**
+ * The stored form of an inbound decision: the items of the one transaction that records a raw message
+ * (receipt, message, conversation, contact, thread index, assignment count, ticket). Pure, so every key,
+ * condition and listing is unit-tested apart from the repository that sends them.
+ */
+import type { TransactWriteCommandInput, UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
+import type { InboundRecordPlan, QuarantinePlan, StoredPlan } from '../inbound/domain/plan';
+import { keys, listings } from './keys';
+import { ticketItem } from './ticket-items';
+
+export interface InboundTables {
+  readonly inboxes: string;
+  readonly contacts: string;
+  readonly conversations: string;
+  readonly tickets: string;
+}
+
+export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+
+type CommittedPlan = StoredPlan | QuarantinePlan | InboundRecordPlan;
+
+/** The transaction's items; item 0 is always the receipt, whose condition tells a redelivery apart. */
+export function inboundItems(plan: CommittedPlan, tables: InboundTables): TransactItem[] {
+  switch (plan.outcome) {
+    case 'stored':
+      return storedItems(plan, tables);
+    case 'quarantined':
+    case 'duplicate':
+      return quarantineItems(plan, tables);
+    case 'failed':
+    case 'unroutable':
+      return [receiptPut(plan, tables, recordReceipt(plan))];
+  }
+}
+
+/**
+ * The open count of an assignee without a capacity, raised just after the commit (it only matters once a
+ * capacity is set, and one hot user item in every transaction would make concurrent arrivals conflict).
+ */
+export function unlimitedAssignmentCount(plan: CommittedPlan, tables: InboundTables): UpdateCommandInput | undefined {
+  const assignment = plan.outcome === 'stored' ? plan.routing?.assignment : undefined;
+  if (plan.outcome !== 'stored' || !assignment?.assigneeId || assignment.capacityLimited) return undefined;
+  return {
+    TableName: tables.inboxes,
+    Key: keys.user(plan.route.accountId, assignment.assigneeId),
+    UpdateExpression: 'ADD openAssigned :one',
+    ConditionExpression: 'attribute_exists(pk)',
+    ExpressionAttributeValues: { ':one': 1 },
+  };
+}
+
+function receiptPut(plan: Pick<CommittedPlan, 'receiptKey' | 'receiptId' | 'receivedAt' | 'raw'>, tables: InboundTables, fields: Record<string, unknown>): TransactItem {
+  return {
+    Put: {
+      TableName: tables.conversations,
+      Item: { ...keys.receipt(plan.receiptKey), receiptId: plan.receiptId, receivedAt: plan.receivedAt, raw: plan.raw, ...fields },
+      ConditionExpression: 'attribute_not_exists(pk)',
+    },
+  };
+}
+
+function recordReceipt(plan: InboundRecordPlan): Record<string, unknown> {
+  return {
+    outcome: plan.outcome,
+    reason: plan.reason,
+    summary: plan.summary,
+    addressesSeen: plan.addressesSeen,
+    trace: plan.trace,
+    gsi1pk: plan.outcome === 'failed' ? listings.failed() : listings.unroutable(),
+    gsi1sk: `${plan.receivedAt}#${plan.receiptId}`,
+  };
+}
+
+function quarantineItems(plan: QuarantinePlan, tables: InboundTables): TransactItem[] {
+  const listed = plan.outcome === 'quarantined'
+    ? { gsi1pk: listings.quarantine(plan.route.inboxId), gsi1sk: `${plan.receivedAt}#${plan.receiptId}` }
+    : {};
+  const receipt = receiptPut(plan, tables, {
+    outcome: plan.outcome,
+    inboxId: plan.route.inboxId,
+    accountId: plan.route.accountId,
+    classification: plan.classification,
+    reason: plan.reason,
+    summary: plan.summary,
+    verdicts: plan.verdicts,
+    duplicateOf: plan.duplicateOf,
+    conversationId: plan.duplicateOf?.conversationId,
+    messageId: plan.duplicateOf?.messageId,
+    trace: plan.trace,
+    ...listed,
+  });
+  if (!plan.forwardingConfirmation) return [receipt];
+  return [
+    receipt,
+    {
+      Update: {
+        TableName: tables.inboxes,
+        Key: keys.inbox(plan.route.accountId, plan.route.inboxId),
+        UpdateExpression: 'SET forwardingConfirmation = :confirmation',
+        ConditionExpression: 'attribute_exists(pk)',
+        // Anyone can write From: forwarding-noreply@google.com; only DMARC-aligned mail from Google is Google's.
+        ExpressionAttributeValues: {
+          ':confirmation': { ...plan.forwardingConfirmation, authenticated: plan.verdicts?.dmarc === 'PASS', receivedAt: plan.receivedAt, receiptId: plan.receiptId },
+        },
+      },
+    },
+  ];
+}
+
+function storedItems(plan: StoredPlan, tables: InboundTables): TransactItem[] {
+  const { route, conversation, contact, message, receivedAt } = plan;
+  const { conversationId } = conversation;
+  const listing = { gsi1pk: listings.conversations(route.inboxId), gsi1sk: `${receivedAt}#${conversationId}` };
+  return [
+    receiptPut(plan, tables, { outcome: 'stored', inboxId: route.inboxId, accountId: route.accountId, conversationId, messageId: plan.messageId }),
+    {
+      Put: {
+        TableName: tables.conversations,
+        Item: {
+          ...keys.message(conversationId, receivedAt, plan.messageId),
+          messageId: plan.messageId,
+          conversationId,
+          inboxId: route.inboxId,
+          accountId: route.accountId,
+          contactId: contact.contactId,
+          direction: 'inbound',
+          receivedAt,
+          raw: plan.raw,
+          ...message,
+          attribution: plan.attribution,
+          forwardedBy: plan.forwardedBy,
+          thread: { rule: conversation.rule, evidence: conversation.evidence },
+          trace: plan.trace,
+        },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      },
+    },
+    conversation.isNew
+      ? {
+          Put: {
+            TableName: tables.conversations,
+            Item: {
+              ...keys.conversation(conversationId),
+              conversationId,
+              inboxId: route.inboxId,
+              accountId: route.accountId,
+              contactId: contact.contactId,
+              contactEmail: contact.email,
+              subject: message.subject,
+              status: 'open',
+              createdAt: receivedAt,
+              lastMessageAt: receivedAt,
+              messageCount: 1,
+              assigneeId: plan.routing?.assignment?.assigneeId ?? null,
+              assignment: plan.routing?.assignment,
+              ticketId: plan.routing?.ticket?.ticketId,
+              ...listing,
+            },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          },
+        }
+      : {
+          Update: {
+            TableName: tables.conversations,
+            Key: keys.conversation(conversationId),
+            // A message for a closed conversation reopens it.
+            UpdateExpression: 'SET #status = :open, lastMessageAt = :at, gsi1sk = :listedAt ADD messageCount :one',
+            ConditionExpression: 'attribute_exists(pk) AND inboxId = :inbox',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: { ':open': 'open', ':at': receivedAt, ':listedAt': listing.gsi1sk, ':one': 1, ':inbox': route.inboxId },
+          },
+        },
+    contactUpsert(plan, tables),
+    ...routingItems(plan, tables),
+    ...threadIndexItems(plan, tables),
+  ];
+}
+
+/**
+ * The message's own Message-ID and the ids it references that are not indexed yet. Whoever indexes an id
+ * first owns it (conditional put); a loser's transaction is cancelled, it re-reads and joins that conversation.
+ */
+function threadIndexItems(plan: StoredPlan, tables: InboundTables): TransactItem[] {
+  const { route, conversation: { conversationId } } = plan;
+  const { own, referenced } = plan.threadKeys;
+  const items: TransactItem[] = [];
+  if (own) {
+    items.push({
+      Put: {
+        TableName: tables.conversations,
+        Item: { ...keys.thread(route.inboxId, own), conversationId, storedMessageId: plan.messageId, inboxId: route.inboxId },
+        // A placeholder written by a reply that arrived first may be claimed, but only for its conversation.
+        ConditionExpression: 'attribute_not_exists(pk) OR (conversationId = :conversation AND attribute_not_exists(storedMessageId))',
+        ExpressionAttributeValues: { ':conversation': conversationId },
+      },
+    });
+  }
+  const known = new Set(plan.knownThreadIds);
+  for (const id of referenced.filter((referencedId) => !known.has(referencedId))) {
+    items.push({
+      Put: {
+        TableName: tables.conversations,
+        Item: { ...keys.thread(route.inboxId, id), conversationId, inboxId: route.inboxId },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      },
+    });
+  }
+  return items;
+}
+
+/**
+ * An assignee with a capacity: their open count goes up in the transaction, only if they are still
+ * available and below capacity — if that changed since the read, the chain decides again on fresh data.
+ * The ticket rides in the same transaction as the new conversation: exactly one, or none.
+ */
+function routingItems(plan: StoredPlan, tables: InboundTables): TransactItem[] {
+  const items: TransactItem[] = [];
+  const assigneeId = plan.routing?.assignment?.capacityLimited ? plan.routing.assignment.assigneeId : undefined;
+  if (assigneeId) {
+    items.push({
+      Update: {
+        TableName: tables.inboxes,
+        Key: keys.user(plan.route.accountId, assigneeId),
+        UpdateExpression: 'SET openAssigned = if_not_exists(openAssigned, :zero) + :one',
+        ConditionExpression:
+          'availability = :available AND (attribute_not_exists(#capacity) OR attribute_type(#capacity, :null) OR attribute_not_exists(openAssigned) OR openAssigned < #capacity)',
+        ExpressionAttributeNames: { '#capacity': 'capacity' },
+        ExpressionAttributeValues: { ':zero': 0, ':one': 1, ':available': 'available', ':null': 'NULL' },
+      },
+    });
+  }
+  const ticket = plan.routing?.ticket;
+  if (ticket) {
+    items.push({
+      Put: {
+        TableName: tables.tickets,
+        Item: ticketItem({
+          ...ticket,
+          accountId: plan.route.accountId,
+          conversationId: plan.conversation.conversationId,
+          contactId: plan.contact.contactId,
+          inboxId: plan.route.inboxId,
+          createdAt: plan.receivedAt,
+          updatedAt: plan.receivedAt,
+        }),
+        ConditionExpression: 'attribute_not_exists(pk)',
+      },
+    });
+  }
+  return items;
+}
+
+function contactUpsert(plan: StoredPlan, tables: InboundTables): TransactItem {
+  const { contact, route, receivedAt } = plan;
+  const values: Record<string, unknown> = { ':email': contact.email, ':account': route.accountId, ':id': contact.contactId, ':at': receivedAt, ':one': 1 };
+  let update = 'SET email = :email, accountId = :account, contactId = :id, createdAt = if_not_exists(createdAt, :at), lastMessageAt = :at';
+  // Keep a name someone already has (or edited); never blank it.
+  if (contact.name) {
+    update += ', #name = if_not_exists(#name, :name)';
+    values[':name'] = contact.name;
+  }
+  return {
+    Update: {
+      TableName: tables.contacts,
+      Key: keys.contact(route.accountId, contact.contactId),
+      UpdateExpression: `${update} ADD messageCount :one`,
+      ExpressionAttributeNames: contact.name ? { '#name': 'name' } : undefined,
+      ExpressionAttributeValues: values,
+    },
+  };
+}
