@@ -47,6 +47,8 @@ export interface ParsedMessage {
   readonly attachments: readonly AttachmentRecord[];
   readonly attachedMessages: readonly AttachedMessage[];
   readonly sizeBytes: number;
+  /** SHA-256 of the raw body (what follows the headers): tells the same message from a Message-ID collision. */
+  readonly bodySha256: string;
 }
 
 /** Every value of a header, in order, unfolded. */

@@ -10,7 +10,8 @@ import { AddressObject, MailParser, simpleParser } from 'mailparser';
 import { UnparseableMessageError } from '../domain/errors';
 import type { AttachedMessage, AttachmentRecord, HeaderLine, ParsedMessage } from '../domain/message';
 import type { Mailbox } from '../domain/outcome';
-import { messageIdsIn, normalizeEmail } from '../domain/addresses';
+import { MAX_ADDRESS_LENGTH, MAX_MESSAGE_ID_LENGTH, messageIdsIn, normalizeEmail } from '../domain/addresses';
+import { cleanMailText, MAX_NAME_TEXT } from '../../commons/text';
 
 export interface AttachmentToStore {
   readonly index: number;
@@ -35,8 +36,22 @@ export const discardAttachments: AttachmentSink = {
 /** How much of a forwarded message/rfc822 part is kept to read its headers. */
 const ATTACHED_HEADER_BYTES = 64 * 1024;
 
-/** Longest subject / Message-ID kept (RFC 5322's line limit): no header can push a record past DynamoDB's item limit. */
-const MAX_HEADER_TEXT = 998;
+/**
+ * Limits applied here, before any step reads a header: no value can push a key or an item past DynamoDB's
+ * limits, and no step's pattern ever runs over more than this much text.
+ */
+export const PARSE_LIMITS = {
+  /** Characters of one (unfolded) header line kept for the steps; the rest is cut. */
+  headerLine: 16 * 1024,
+  /** Header lines kept (SES's own are on top); mail with more is hostile or broken. */
+  headerLines: 1000,
+  /** Mailboxes kept from To and from Cc each. */
+  mailboxes: 100,
+  /** The newest References kept. */
+  references: 100,
+  /** Characters of the References value read (its tail: the newest ids are last). */
+  referencesText: 100 * 1000,
+} as const;
 
 export const MAILPARSER_OPTIONS = {
   skipTextToHtml: true,
@@ -44,11 +59,21 @@ export const MAILPARSER_OPTIONS = {
   skipTextLinks: true,
 } as const;
 
-export async function parseMime(raw: Readable, sink: AttachmentSink): Promise<ParsedMessage> {
+/**
+ * Decides where attachments go once the headers are known (they arrive before the body): a redelivery, an
+ * unroutable or quarantined message discards them instead of uploading them.
+ */
+export type SinkChooser = (headersOnly: ParsedMessage) => Promise<AttachmentSink>;
+
+export async function parseMime(raw: Readable, sink: AttachmentSink | SinkChooser): Promise<ParsedMessage> {
   const parser = new MailParser(MAILPARSER_OPTIONS);
   let sizeBytes = 0;
+  const body = new BodyHash();
   // A listener, not a Transform: counting must not add a stream stage per chunk.
-  raw.on('data', (chunk: Buffer) => (sizeBytes += chunk.length));
+  raw.on('data', (chunk: Buffer) => {
+    sizeBytes += chunk.length;
+    body.update(chunk);
+  });
 
   let headerLines: HeaderLine[] = [];
   let headers = new Map<string, unknown>();
@@ -57,10 +82,24 @@ export async function parseMime(raw: Readable, sink: AttachmentSink): Promise<Pa
   const attachments: AttachmentRecord[] = [];
   const attachedMessages: AttachedMessage[] = [];
   const pending: Promise<void>[] = [];
+  let chosen: Promise<AttachmentSink> | undefined;
+  const build = () => buildMessage({ headers, headerLines, text, html, attachments, attachedMessages, sizeBytes, bodySha256: body.digest() });
+  const sinkOnce = (): Promise<AttachmentSink> => {
+    if (typeof sink !== 'function') return Promise.resolve(sink);
+    chosen ??= sink(build());
+    return chosen;
+  };
 
-  parser.on('headers', (parsed: Map<string, unknown>) => (headers = parsed));
+  parser.on('headers', (parsed: Map<string, unknown>) => {
+    headers = parsed;
+    // Asked now, answered while the body streams in; attachments wait for the answer.
+    sinkOnce().catch(() => undefined);
+  });
   parser.on('headerLines', (lines: Array<{ key: string; line: string }>) => {
-    headerLines = lines.map(({ key, line }) => ({ key, line: line.replace(/\r?\n[ \t]+/g, ' ') }));
+    headerLines = lines.slice(0, PARSE_LIMITS.headerLines).map(({ key, line }) => ({
+      key,
+      line: (line.length > PARSE_LIMITS.headerLine ? line.slice(0, PARSE_LIMITS.headerLine) : line).replace(/\r?\n[ \t]+/g, ' '),
+    }));
   });
   parser.on('data', (data: ParserData) => {
     if (data.type === 'text') {
@@ -70,7 +109,7 @@ export async function parseMime(raw: Readable, sink: AttachmentSink): Promise<Pa
     }
     const index = pending.length;
     pending.push(
-      storeAttachment(index, data, sink).then(({ record, attached }) => {
+      storeAttachment(index, data, sinkOnce).then(({ record, attached }) => {
         attachments.push(record);
         if (attached) attachedMessages.push(attached);
       }),
@@ -85,24 +124,102 @@ export async function parseMime(raw: Readable, sink: AttachmentSink): Promise<Pa
     if (raw.errored) throw raw.errored; // reading the raw object failed: transient, retry
     throw new UnparseableMessageError(`MIME parse failed: ${(error as Error).message}`, { cause: error });
   }
+  // Mail without attachments still had its headers judged: that answer's failure is this parse's failure.
+  if (typeof sink === 'function') await sinkOnce();
 
   attachments.sort((a, b) => a.index - b.index);
+  return build();
+}
+
+interface MessageParts {
+  readonly headers: Map<string, unknown>;
+  readonly headerLines: HeaderLine[];
+  readonly text: string;
+  readonly html?: string;
+  readonly attachments: AttachmentRecord[];
+  readonly attachedMessages: AttachedMessage[];
+  readonly sizeBytes: number;
+  readonly bodySha256: string;
+}
+
+function buildMessage(parts: MessageParts): ParsedMessage {
+  const { headers } = parts;
+  const subject = headers.get('subject');
   return {
-    headerLines,
+    headerLines: parts.headerLines,
     from: mailboxes(headers.get('from'))[0],
-    to: mailboxes(headers.get('to')),
-    cc: mailboxes(headers.get('cc')),
-    subject: typeof headers.get('subject') === 'string' ? (headers.get('subject') as string).slice(0, MAX_HEADER_TEXT) : '',
+    to: mailboxes(headers.get('to')).slice(0, PARSE_LIMITS.mailboxes),
+    cc: mailboxes(headers.get('cc')).slice(0, PARSE_LIMITS.mailboxes),
+    subject: typeof subject === 'string' ? cleanMailText(subject) : '',
     date: validDate(headers.get('date')),
-    messageId: messageIdsIn(headers.get('message-id') as string | undefined)[0]?.slice(0, MAX_HEADER_TEXT),
-    inReplyTo: messageIdsIn(headers.get('in-reply-to') as string | undefined).at(-1),
-    references: [headers.get('references')].flat().flatMap((value) => messageIdsIn(value as string | undefined)),
-    text,
-    html,
-    attachments,
-    attachedMessages,
-    sizeBytes,
+    messageId: messageIdsIn(headerText(headers.get('message-id')))[0],
+    inReplyTo: messageIdsIn(headerText(headers.get('in-reply-to'))).at(-1),
+    references: references(headers.get('references')),
+    text: parts.text,
+    html: parts.html,
+    attachments: parts.attachments,
+    attachedMessages: parts.attachedMessages,
+    sizeBytes: parts.sizeBytes,
+    bodySha256: parts.bodySha256,
   };
+}
+
+function headerText(value: unknown): string | undefined {
+  const text = [value].flat().filter((item): item is string => typeof item === 'string').join(' ');
+  return text ? text.slice(0, PARSE_LIMITS.headerLine) : undefined;
+}
+
+/** The newest References, unique, oldest first: read from the value's tail, so its length costs nothing. */
+function references(value: unknown): string[] {
+  const text = [value].flat().filter((item): item is string => typeof item === 'string').join(' ');
+  const tail = text.length > PARSE_LIMITS.referencesText ? text.slice(text.length - PARSE_LIMITS.referencesText) : text;
+  const ids = messageIdsIn(tail);
+  // The cut may split the first id: keep only ids that start after a separator.
+  if (tail !== text && ids.length && !/^\s*</.test(tail)) ids.shift();
+  const seen = new Set<string>();
+  const newestFirst: string[] = [];
+  for (let index = ids.length - 1; index >= 0 && newestFirst.length < PARSE_LIMITS.references; index--) {
+    if (!seen.has(ids[index])) newestFirst.push(ids[index]);
+    seen.add(ids[index]);
+  }
+  return newestFirst.reverse();
+}
+
+/**
+ * SHA-256 of what follows the header block (the first empty line): the same message arriving by another
+ * path gets other trace headers, never another body. Linear, across chunk boundaries.
+ */
+class BodyHash {
+  private readonly hash = createHash('sha256');
+  private inBody = false;
+  /** The last bytes of the previous chunk, to find an empty line split across chunks. */
+  private carry: Buffer = Buffer.alloc(0);
+
+  update(chunk: Buffer): void {
+    if (this.inBody) {
+      this.hash.update(chunk);
+      return;
+    }
+    const joined = this.carry.length ? Buffer.concat([this.carry, chunk]) : chunk;
+    const end = blankLineEnd(joined);
+    if (end < 0) {
+      this.carry = joined.subarray(Math.max(0, joined.length - 3));
+      return;
+    }
+    this.inBody = true;
+    this.hash.update(joined.subarray(end));
+  }
+
+  digest(): string {
+    return this.hash.copy().digest('hex');
+  }
+}
+
+function blankLineEnd(buffer: Buffer): number {
+  const crlf = buffer.indexOf('\r\n\r\n');
+  const lf = buffer.indexOf('\n\n');
+  if (crlf >= 0 && (lf < 0 || crlf + 2 <= lf)) return crlf + 4;
+  return lf >= 0 ? lf + 2 : -1;
 }
 
 interface ParserAttachment {
@@ -123,7 +240,7 @@ class SinkError extends Error {
   }
 }
 
-async function storeAttachment(index: number, data: ParserAttachment, sink: AttachmentSink) {
+async function storeAttachment(index: number, data: ParserAttachment, sinkOnce: () => Promise<AttachmentSink>) {
   const hash = createHash('sha256');
   let size = 0;
   const isMessage = data.contentType === 'message/rfc822';
@@ -138,10 +255,16 @@ async function storeAttachment(index: number, data: ParserAttachment, sink: Atta
       headLength += chunk.length;
     }
   });
-  const filename = data.filename ?? (isMessage ? `forwarded-message-${index + 1}.eml` : `attachment-${index + 1}`);
+  const filename = cleanMailText(data.filename ?? '', MAX_NAME_TEXT) || (isMessage ? `forwarded-message-${index + 1}.eml` : `attachment-${index + 1}`);
+  // RFC 6838: type and subtype are at most 127 characters each.
+  const contentType = data.contentType.length > 255 ? 'application/octet-stream' : data.contentType;
   try {
+    const sink = await sinkOnce().catch((error) => {
+      data.content.resume(); // the parser waits for every attachment to be read
+      return Promise.reject(new SinkError(error));
+    });
     const stored = sink
-      .store({ index, filename, contentType: data.contentType }, tap)
+      .store({ index, filename, contentType }, tap)
       .catch((error) => Promise.reject(new SinkError(error)));
     await pipeline(data.content, tap);
     const { storageKey } = await stored;
@@ -149,9 +272,9 @@ async function storeAttachment(index: number, data: ParserAttachment, sink: Atta
     const record: AttachmentRecord = {
       index,
       filename,
-      contentType: data.contentType,
+      contentType,
       disposition: data.contentDisposition === 'inline' ? 'inline' : 'attachment',
-      contentId: typeof contentId === 'string' ? contentId.replace(/^<|>$/g, '') : undefined,
+      contentId: typeof contentId === 'string' && contentId.length <= MAX_MESSAGE_ID_LENGTH ? contentId.replace(/^<|>$/g, '') : undefined,
       size,
       sha256: hash.digest('hex'),
       storageKey,
@@ -174,7 +297,7 @@ async function readAttachedHeaders(attachmentIndex: number, head: Buffer): Promi
     from,
     // Decoded, for evidence a person can read (the raw line may be RFC 2047 encoded).
     fromLine: from && `From: ${from.name ? `${from.name} <${from.email}>` : from.email}`,
-    subject: inner.subject,
+    subject: inner.subject === undefined ? undefined : cleanMailText(inner.subject),
     messageId: messageIdsIn(inner.messageId)[0],
   };
 }
@@ -184,7 +307,8 @@ function mailboxes(value: unknown): Mailbox[] {
   const flat = objects.flatMap((object) => object.value.flatMap((entry) => (entry.group ? entry.group : [entry])));
   return flat
     .filter((entry) => typeof entry.address === 'string' && entry.address.includes('@'))
-    .map((entry) => ({ email: normalizeEmail(entry.address as string), name: (entry.name ?? '').trim() }));
+    .filter((entry) => (entry.address as string).length <= MAX_ADDRESS_LENGTH + 2)
+    .map((entry) => ({ email: normalizeEmail(entry.address as string), name: cleanMailText(entry.name ?? '', MAX_NAME_TEXT) }));
 }
 
 function validDate(value: unknown): string | undefined {

@@ -36,9 +36,9 @@ export type ThreadDecision =
   | { readonly kind: 'duplicate'; readonly conversationId: string; readonly messageId: string; readonly evidence: string; readonly trace: TraceEntry };
 
 export function threadKeys(message: Pick<ParsedMessage, 'messageId' | 'inReplyTo' | 'references'>): ThreadKeys {
-  const referenced = [message.inReplyTo, ...[...message.references].reverse()]
+  // A Set, not indexOf: thousands of References must cost linear time.
+  const referenced = [...new Set([message.inReplyTo, ...[...message.references].reverse()])]
     .filter((id): id is string => !!id && id !== message.messageId)
-    .filter((id, index, all) => all.indexOf(id) === index)
     .slice(0, MAX_REFERENCES + 1);
   return { own: message.messageId, inReplyTo: message.inReplyTo, referenced };
 }
