@@ -51,4 +51,4 @@ export const handler = apiHandler(createLogger('api-inboxes'), {
     wizard.setForwardingAddress(setupContext(), caller, inboxId, () => jsonBody(event, schemas.forwardingAddressSchema)),
   ),
   'POST /inboxes/{inboxId}/connect': step((_event, caller, inboxId) => wizard.connect(setupContext(), caller, inboxId)),
-});
+}, (accountId, userId) => setupContext().directory.role(accountId, userId));
