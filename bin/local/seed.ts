@@ -1,4 +1,4 @@
-/** The demo account `npm start` creates on first start: two agents, a team and one connected inbox. */
+/** The demo account `npm start` creates on first start: an admin and an agent, a team and one connected inbox. */
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { dynamo } from '../../functions/commons/clients';
 import { config } from '../../functions/commons/env';
@@ -22,7 +22,7 @@ export async function seedDemoAccount(): Promise<DemoAccount> {
   try {
     await directory.createAccount({ accountId: demo.accountId, name: 'Demo Company', subdomain: 'demo' }, [
       { userId: 'usr_demo_agent', email: demo.agentEmail, name: 'Demo Agent' },
-      { userId: 'usr_demo_second', email: 'second@demo.example', name: 'Second Agent' },
+      { userId: 'usr_demo_second', email: 'second@demo.example', name: 'Second Agent', role: 'agent' },
     ]);
     await directory.createTeam({ teamId: 'team_demo_support', accountId: demo.accountId, name: 'Support', memberIds: ['usr_demo_agent', 'usr_demo_second'] });
     await directory.createInbox({ inboxId: demo.inboxId, accountId: demo.accountId, name: 'Support', forwardingAddress: demo.forwardingAddress, teamAddresses: ['support@demo.example'] });

@@ -4,10 +4,10 @@
  */
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { updateExisting } from './item-updates';
+import { setExpression, updateExisting } from './item-updates';
 import { listAccountItems } from './account-items';
-import type { Account, Team, User } from '../directory/model';
-import { DirectoryStore, EmailInUse, TeamChanges, UserChanges } from '../directory/ports';
+import { Account, LEGACY_ROLE, Role, Team, User } from '../directory/model';
+import { ActorNotAdmin, DirectoryStore, EmailInUse, TeamChanges, UserChanges } from '../directory/ports';
 import { routingAddress } from '../inbound/domain/addresses';
 import { batchGet, keyString } from './batch-get';
 import { ACCOUNT_ITEMS, keys } from './keys';
@@ -30,6 +30,15 @@ function strip<T>(item: Stored | undefined): T | undefined {
   return rest as T;
 }
 
+/** A user as the API returns it; one stored before roles existed reads as LEGACY_ROLE. */
+function userFrom(item: Stored | undefined): User | undefined {
+  const user = strip<User>(item);
+  return user && { ...user, role: user.role ?? LEGACY_ROLE };
+}
+
+/** The people an account is created with administer it, unless told otherwise. */
+export type AccountMember = Pick<User, 'userId' | 'email' | 'name'> & { readonly role?: Role };
+
 export class DynamoDirectory implements DirectoryStore {
   constructor(
     private readonly client: DynamoDBDocumentClient,
@@ -37,14 +46,16 @@ export class DynamoDirectory implements DirectoryStore {
   ) {}
 
   /** Creates an account with its first users; the subdomain must be unused. */
-  async createAccount(account: Account, users: ReadonlyArray<Pick<User, 'userId' | 'email' | 'name'>>): Promise<void> {
+  async createAccount(account: Account, users: readonly AccountMember[]): Promise<void> {
     const now = new Date().toISOString();
     await this.client.send(
       new TransactWriteCommand({
         TransactItems: [
           { Put: { TableName: this.table, Item: { ...keys.account(account.accountId), ...account, createdAt: now }, ConditionExpression: 'attribute_not_exists(pk)' } },
           { Put: { TableName: this.table, Item: { ...keys.subdomain(account.subdomain), accountId: account.accountId }, ConditionExpression: 'attribute_not_exists(pk)' } },
-          ...users.flatMap((user) => this.userPuts({ ...user, email: user.email.toLowerCase(), accountId: account.accountId, availability: 'available', capacity: null }, now)),
+          ...users.flatMap((user) =>
+            this.userPuts({ ...user, email: user.email.toLowerCase(), role: user.role ?? 'admin', accountId: account.accountId, availability: 'available', capacity: null }, now),
+          ),
         ],
       }),
     );
@@ -59,11 +70,20 @@ export class DynamoDirectory implements DirectoryStore {
   }
 
   async users(accountId: string): Promise<User[]> {
-    return this.list(accountId, ACCOUNT_ITEMS.user);
+    return (await listAccountItems(this.client, this.table, accountId, ACCOUNT_ITEMS.user)).map((item) => userFrom(item)!);
   }
 
   async user(accountId: string, userId: string): Promise<User | undefined> {
-    return strip((await this.client.send(new GetCommand({ TableName: this.table, Key: keys.user(accountId, userId) }))).Item);
+    return userFrom((await this.client.send(new GetCommand({ TableName: this.table, Key: keys.user(accountId, userId) }))).Item);
+  }
+
+  async role(accountId: string, userId: string): Promise<Role | undefined> {
+    const item = (
+      await this.client.send(
+        new GetCommand({ TableName: this.table, Key: keys.user(accountId, userId), ConsistentRead: true, ProjectionExpression: '#role, pk', ExpressionAttributeNames: { '#role': 'role' } }),
+      )
+    ).Item;
+    return item && ((item.role as Role | undefined) ?? LEGACY_ROLE);
   }
 
   /** The user an email belongs to in this account (the inbound pipeline's forwarder check reads the same item). */
@@ -73,7 +93,8 @@ export class DynamoDirectory implements DirectoryStore {
   }
 
   async usersById(accountId: string, userIds: readonly string[]): Promise<ReadonlyMap<string, User>> {
-    return this.byIds(userIds, (userId) => keys.user(accountId, userId));
+    const found = await this.byIds<User>(userIds, (userId) => keys.user(accountId, userId));
+    return new Map([...found].map(([userId, user]) => [userId, { ...user, role: user.role ?? LEGACY_ROLE }]));
   }
 
   /** The user and its member entry (what the inbound pipeline checks forwarders against), both new. */
@@ -86,8 +107,47 @@ export class DynamoDirectory implements DirectoryStore {
     }
   }
 
-  async updateUser(accountId: string, userId: string, changes: UserChanges): Promise<User | undefined> {
-    return this.update(keys.user(accountId, userId), changes);
+  async updateUser(accountId: string, userId: string, changes: UserChanges, actorId?: string): Promise<User | undefined> {
+    if (changes.role === undefined || actorId === undefined) return userFrom(await updateExisting(this.client, this.table, keys.user(accountId, userId), changes));
+    const isAdmin = '(#role = :admin OR attribute_not_exists(#role))';
+    const update = setExpression(changes);
+    try {
+      await this.client.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            { Update: { TableName: this.table, Key: keys.user(accountId, userId), ...update, ConditionExpression: 'attribute_exists(pk)' } },
+            {
+              ConditionCheck: {
+                TableName: this.table,
+                Key: keys.user(accountId, actorId),
+                ConditionExpression: isAdmin,
+                ExpressionAttributeNames: { '#role': 'role' },
+                ExpressionAttributeValues: { ':admin': 'admin' },
+              },
+            },
+          ],
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof TransactionCanceledException)) throw error;
+      const [target, actor] = error.CancellationReasons ?? [];
+      if (target?.Code === 'ConditionalCheckFailed') return undefined;
+      if (actor?.Code === 'ConditionalCheckFailed') throw new ActorNotAdmin();
+      throw error;
+    }
+    return this.user(accountId, userId);
+  }
+
+  /** Undoes `createUser` (its sign-in could not be created): the user and its member entry. */
+  async deleteUser(user: Pick<User, 'accountId' | 'userId' | 'email'>): Promise<void> {
+    await this.client.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          { Delete: { TableName: this.table, Key: keys.user(user.accountId, user.userId) } },
+          { Delete: { TableName: this.table, Key: keys.member(user.accountId, user.email), ConditionExpression: 'userId = :userId', ExpressionAttributeValues: { ':userId': user.userId } } },
+        ],
+      }),
+    );
   }
 
   async teams(accountId: string): Promise<Team[]> {

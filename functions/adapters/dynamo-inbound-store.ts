@@ -60,6 +60,7 @@ export class DynamoInboundStore implements Pick<InboundPorts, 'lookupRoutes' | '
         address: request.route.address,
         teamAddresses: (inbox.teamAddresses as string[] | undefined) ?? [],
         trustedForwarders: (inbox.trustedForwarders as string[] | undefined) ?? [],
+        membersTrusted: inbox.membersTrusted !== false,
         name: String(inbox.name ?? ''),
         assignment: (inbox.assignment as InboxProfile['assignment'] | undefined) ?? { mode: 'off' },
         tickets: (inbox.tickets as InboxProfile['tickets'] | undefined) ?? { enabled: false },

@@ -16,13 +16,14 @@ type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[numb
 /** What the wizard owns on the item; everything else (the Gmail confirmation the pipeline writes) is left alone. */
 const WIZARD_FIELDS = [
   'name', 'status', 'forwardingAddress', 'senderName', 'senderAddress', 'assignment', 'tickets',
-  'teamAddresses', 'trustedForwarders', 'claimedAddresses', 'version', 'connectedAt',
+  'teamAddresses', 'trustedForwarders', 'membersTrusted', 'claimedAddresses', 'version', 'connectedAt',
 ] as const satisfies readonly (keyof Inbox)[];
 
 function toInbox(item: Record<string, unknown> | undefined): Inbox | undefined {
   if (!item) return undefined;
   const { pk: _pk, sk: _sk, updatedAt: _updated, ...inbox } = item;
-  return inbox as unknown as Inbox;
+  // Inboxes stored before the switch existed trust the account's users, as the inbound chain always did.
+  return { ...inbox, membersTrusted: inbox.membersTrusted !== false } as unknown as Inbox;
 }
 
 export class DynamoInboxes implements InboxStore {

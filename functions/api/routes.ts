@@ -6,49 +6,58 @@
  */
 export type ApiFunctionName = 'directory' | 'inboxes' | 'crm' | 'verification';
 
-export interface ApiRoute {
+/**
+ * `admin`: settings (the wizard's writes, users, teams, pipelines, trusted forwarders, sending domains);
+ * `agent`: everyone of the account (work conversations and contacts, read settings). Required on every
+ * authenticated route, so a new route cannot forget it; `apiHandler` enforces it before the route runs.
+ */
+export type Role = 'admin' | 'agent';
+
+interface RouteBase {
   readonly method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   readonly path: string;
   /** The Lambda function (module `functions/api/<name>/handler.ts`) that serves it. */
   readonly function: ApiFunctionName;
-  /** `public` only for the verification link a recipient opens from an email; everything else needs a JWT. */
-  readonly auth: 'jwt' | 'public';
 }
 
+/** `public` only for the verification link a recipient opens from an email; everything else needs a JWT and a role. */
+export type ApiRoute = RouteBase & ({ readonly auth: 'jwt'; readonly role: Role } | { readonly auth: 'public' });
+
 export const API_ROUTES: readonly ApiRoute[] = [
-  { method: 'GET', path: '/me', function: 'directory', auth: 'jwt' },
-  { method: 'GET', path: '/account', function: 'directory', auth: 'jwt' },
-  { method: 'PATCH', path: '/account', function: 'directory', auth: 'jwt' },
-  { method: 'GET', path: '/users', function: 'directory', auth: 'jwt' },
-  { method: 'POST', path: '/users', function: 'directory', auth: 'jwt' },
-  { method: 'GET', path: '/users/{userId}', function: 'directory', auth: 'jwt' },
-  { method: 'PATCH', path: '/users/{userId}', function: 'directory', auth: 'jwt' },
-  { method: 'PUT', path: '/users/{userId}/availability', function: 'directory', auth: 'jwt' },
-  { method: 'GET', path: '/teams', function: 'directory', auth: 'jwt' },
-  { method: 'POST', path: '/teams', function: 'directory', auth: 'jwt' },
-  { method: 'GET', path: '/teams/{teamId}', function: 'directory', auth: 'jwt' },
-  { method: 'PATCH', path: '/teams/{teamId}', function: 'directory', auth: 'jwt' },
+  { method: 'GET', path: '/me', function: 'directory', auth: 'jwt', role: 'agent' },
+  { method: 'GET', path: '/account', function: 'directory', auth: 'jwt', role: 'agent' },
+  { method: 'PATCH', path: '/account', function: 'directory', auth: 'jwt', role: 'admin' },
+  { method: 'GET', path: '/users', function: 'directory', auth: 'jwt', role: 'agent' },
+  { method: 'POST', path: '/users', function: 'directory', auth: 'jwt', role: 'admin' },
+  { method: 'GET', path: '/users/{userId}', function: 'directory', auth: 'jwt', role: 'agent' },
+  { method: 'PATCH', path: '/users/{userId}', function: 'directory', auth: 'jwt', role: 'admin' },
+  { method: 'PUT', path: '/users/{userId}/availability', function: 'directory', auth: 'jwt', role: 'agent' },
+  { method: 'GET', path: '/teams', function: 'directory', auth: 'jwt', role: 'agent' },
+  { method: 'POST', path: '/teams', function: 'directory', auth: 'jwt', role: 'admin' },
+  { method: 'GET', path: '/teams/{teamId}', function: 'directory', auth: 'jwt', role: 'agent' },
+  { method: 'PATCH', path: '/teams/{teamId}', function: 'directory', auth: 'jwt', role: 'admin' },
 
-  { method: 'GET', path: '/channels', function: 'inboxes', auth: 'jwt' },
-  { method: 'GET', path: '/inboxes', function: 'inboxes', auth: 'jwt' },
-  { method: 'POST', path: '/inboxes', function: 'inboxes', auth: 'jwt' },
-  { method: 'GET', path: '/inboxes/{inboxId}', function: 'inboxes', auth: 'jwt' },
-  { method: 'PUT', path: '/inboxes/{inboxId}/sender-name', function: 'inboxes', auth: 'jwt' },
-  { method: 'PUT', path: '/inboxes/{inboxId}/sender-address', function: 'inboxes', auth: 'jwt' },
-  { method: 'POST', path: '/inboxes/{inboxId}/sender-address/verification', function: 'inboxes', auth: 'jwt' },
-  { method: 'PUT', path: '/inboxes/{inboxId}/assignment', function: 'inboxes', auth: 'jwt' },
-  { method: 'PUT', path: '/inboxes/{inboxId}/tickets', function: 'inboxes', auth: 'jwt' },
-  { method: 'PUT', path: '/inboxes/{inboxId}/forwarding-address', function: 'inboxes', auth: 'jwt' },
-  { method: 'POST', path: '/inboxes/{inboxId}/connect', function: 'inboxes', auth: 'jwt' },
+  { method: 'GET', path: '/channels', function: 'inboxes', auth: 'jwt', role: 'agent' },
+  { method: 'GET', path: '/inboxes', function: 'inboxes', auth: 'jwt', role: 'agent' },
+  { method: 'POST', path: '/inboxes', function: 'inboxes', auth: 'jwt', role: 'admin' },
+  { method: 'GET', path: '/inboxes/{inboxId}', function: 'inboxes', auth: 'jwt', role: 'agent' },
+  { method: 'PUT', path: '/inboxes/{inboxId}/sender-name', function: 'inboxes', auth: 'jwt', role: 'admin' },
+  { method: 'PUT', path: '/inboxes/{inboxId}/sender-address', function: 'inboxes', auth: 'jwt', role: 'admin' },
+  { method: 'POST', path: '/inboxes/{inboxId}/sender-address/verification', function: 'inboxes', auth: 'jwt', role: 'admin' },
+  { method: 'PUT', path: '/inboxes/{inboxId}/assignment', function: 'inboxes', auth: 'jwt', role: 'admin' },
+  { method: 'PUT', path: '/inboxes/{inboxId}/tickets', function: 'inboxes', auth: 'jwt', role: 'admin' },
+  { method: 'PUT', path: '/inboxes/{inboxId}/forwarding-address', function: 'inboxes', auth: 'jwt', role: 'admin' },
+  { method: 'POST', path: '/inboxes/{inboxId}/connect', function: 'inboxes', auth: 'jwt', role: 'admin' },
+  { method: 'PUT', path: '/inboxes/{inboxId}/trusted-forwarders', function: 'inboxes', auth: 'jwt', role: 'admin' },
 
-  { method: 'GET', path: '/pipelines', function: 'crm', auth: 'jwt' },
-  { method: 'POST', path: '/pipelines', function: 'crm', auth: 'jwt' },
-  { method: 'GET', path: '/pipelines/{pipelineId}', function: 'crm', auth: 'jwt' },
-  { method: 'GET', path: '/tickets', function: 'crm', auth: 'jwt' },
-  { method: 'GET', path: '/tickets/{ticketId}', function: 'crm', auth: 'jwt' },
-  { method: 'PATCH', path: '/tickets/{ticketId}', function: 'crm', auth: 'jwt' },
-  { method: 'GET', path: '/contacts/{contactId}', function: 'crm', auth: 'jwt' },
-  { method: 'PUT', path: '/contacts/{contactId}/owner', function: 'crm', auth: 'jwt' },
+  { method: 'GET', path: '/pipelines', function: 'crm', auth: 'jwt', role: 'agent' },
+  { method: 'POST', path: '/pipelines', function: 'crm', auth: 'jwt', role: 'admin' },
+  { method: 'GET', path: '/pipelines/{pipelineId}', function: 'crm', auth: 'jwt', role: 'agent' },
+  { method: 'GET', path: '/tickets', function: 'crm', auth: 'jwt', role: 'agent' },
+  { method: 'GET', path: '/tickets/{ticketId}', function: 'crm', auth: 'jwt', role: 'agent' },
+  { method: 'PATCH', path: '/tickets/{ticketId}', function: 'crm', auth: 'jwt', role: 'agent' },
+  { method: 'GET', path: '/contacts/{contactId}', function: 'crm', auth: 'jwt', role: 'agent' },
+  { method: 'PUT', path: '/contacts/{contactId}/owner', function: 'crm', auth: 'jwt', role: 'agent' },
 
   // The link in a verification email: GET shows a confirm button (mail scanners prefetch links, so a GET
   // must not consume a single-use token); POST confirms.
@@ -57,6 +66,11 @@ export const API_ROUTES: readonly ApiRoute[] = [
 ];
 
 export const routeKey = (route: Pick<ApiRoute, 'method' | 'path'>): string => `${route.method} ${route.path}`;
+
+const ROLES: ReadonlyMap<string, Role> = new Map(API_ROUTES.flatMap((route) => (route.auth === 'jwt' ? [[routeKey(route), route.role] as const] : [])));
+
+/** The role a route key requires; undefined for public routes (and keys that are no route). */
+export const requiredRole = (key: string): Role | undefined => ROLES.get(key);
 
 /** The JWT claims handlers read the caller from (Cognito ID tokens carry custom attributes this way). */
 export const CLAIMS = { accountId: 'custom:account_id', userId: 'custom:user_id', email: 'email' } as const;

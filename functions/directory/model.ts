@@ -1,5 +1,14 @@
 /** Accounts (tenants), their users and teams: plain data, as the API returns it. */
+import type { Role } from '../api/routes';
+
+export type { Role };
 export type Availability = 'available' | 'away';
+
+/**
+ * Users stored before roles existed have no role: they read as admins, because until then every user could
+ * change every setting (and an account without an admin could never be administered again).
+ */
+export const LEGACY_ROLE: Role = 'admin';
 
 export interface Account {
   readonly accountId: string;
@@ -13,6 +22,7 @@ export interface User {
   readonly accountId: string;
   readonly email: string;
   readonly name: string;
+  readonly role: Role;
   readonly availability: Availability;
   /** Most open conversations auto-assignment gives this user at once; null: no limit. */
   readonly capacity: number | null;

@@ -1,9 +1,12 @@
-import type { Account, Team, User } from './model';
+import type { Account, Role, Team, User } from './model';
 
 /** Thrown by `createUser` when the email already signs in somewhere (emails are unique, like in Cognito). */
 export class EmailInUse extends Error {}
 
-export type UserChanges = Partial<Pick<User, 'name' | 'availability' | 'capacity'>>;
+export type UserChanges = Partial<Pick<User, 'name' | 'availability' | 'capacity' | 'role'>>;
+
+/** A role change was refused: the acting admin is no longer one (a concurrent demotion won). */
+export class ActorNotAdmin extends Error {}
 export type TeamChanges = Partial<Pick<Team, 'name' | 'memberIds'>>;
 
 /** Every read and write is scoped by account id: another account's record is simply not found. */
@@ -12,9 +15,15 @@ export interface DirectoryStore {
   renameAccount(accountId: string, name: string): Promise<Account | undefined>;
   users(accountId: string): Promise<User[]>;
   user(accountId: string, userId: string): Promise<User | undefined>;
+  /** The user's role, read strongly consistent (a demotion counts at once); undefined: no such user. */
+  role(accountId: string, userId: string): Promise<Role | undefined>;
   usersById(accountId: string, userIds: readonly string[]): Promise<ReadonlyMap<string, User>>;
   createUser(user: User): Promise<void>;
-  updateUser(accountId: string, userId: string, changes: UserChanges): Promise<User | undefined>;
+  /**
+   * With a `role` in `changes`, only while `actorId` is still an admin (checked in the same transaction, so two
+   * admins demoting each other at once cannot both succeed). Throws ActorNotAdmin.
+   */
+  updateUser(accountId: string, userId: string, changes: UserChanges, actorId?: string): Promise<User | undefined>;
   teams(accountId: string): Promise<Team[]>;
   team(accountId: string, teamId: string): Promise<Team | undefined>;
   teamsById(accountId: string, teamIds: readonly string[]): Promise<ReadonlyMap<string, Team>>;

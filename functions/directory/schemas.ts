@@ -3,14 +3,15 @@ import { z } from 'zod';
 import { changesObject, displayName, emailAddress, idList } from './fields';
 
 const availability = z.enum(['available', 'away'], { message: 'must be "available" or "away"' });
+const role = z.enum(['admin', 'agent'], { message: 'must be "admin" or "agent"' });
 const capacity = z.number().int('must be a whole number').min(1, 'must be at least 1').max(1000, 'must be at most 1000').nullable();
 
 export const renameAccountSchema = z.strictObject({ name: displayName() });
 
-export const newUserSchema = z.strictObject({ email: emailAddress, name: displayName(), availability: availability.optional(), capacity: capacity.optional() });
+export const newUserSchema = z.strictObject({ email: emailAddress, name: displayName(), role: role.optional(), availability: availability.optional(), capacity: capacity.optional() });
 export type NewUserInput = z.infer<typeof newUserSchema>;
 
-export const userChangesSchema = changesObject({ name: displayName().optional(), availability: availability.optional(), capacity: capacity.optional() });
+export const userChangesSchema = changesObject({ name: displayName().optional(), role: role.optional(), availability: availability.optional(), capacity: capacity.optional() });
 
 export const availabilitySchema = z.strictObject({ availability });
 

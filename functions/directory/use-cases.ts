@@ -2,13 +2,18 @@
  * Users and teams of the caller's account. Input arrives validated by `schemas.ts`; these check what a
  * schema cannot (ids that must exist in this account, unique emails) and return plain data.
  */
-import { Conflict, FieldIssue, NotFound, ValidationFailed } from '../commons/errors';
+import { Conflict, FieldIssue, Forbidden, NotFound, ValidationFailed } from '../commons/errors';
 import type { Account, Team, User } from './model';
-import { DirectoryStore, EmailInUse, TeamChanges, UserChanges } from './ports';
+import { ActorNotAdmin, DirectoryStore, EmailInUse, TeamChanges, UserChanges } from './ports';
 import type { NewTeamInput, NewUserInput } from './schemas';
 
 export interface Scope {
   readonly accountId: string;
+}
+
+/** Who acts: a scope and the user. */
+export interface Actor extends Scope {
+  readonly userId: string;
 }
 
 export async function getAccount(store: DirectoryStore, scope: Scope): Promise<Account> {
@@ -35,6 +40,8 @@ export async function createUser(store: DirectoryStore, scope: Scope, input: New
     accountId: scope.accountId,
     email: input.email,
     name: input.name,
+    // Invited people work the inbox; an admin makes them admins explicitly.
+    role: input.role ?? 'agent',
     availability: input.availability ?? 'available',
     capacity: input.capacity ?? null,
   };
@@ -47,8 +54,21 @@ export async function createUser(store: DirectoryStore, scope: Scope, input: New
   return user;
 }
 
-export async function updateUser(store: DirectoryStore, scope: Scope, userId: string, changes: UserChanges): Promise<User> {
-  const user = await store.updateUser(scope.accountId, userId, changes);
+/**
+ * A role changes only by another admin: nobody demotes themselves, and the acting admin must still be one
+ * when the change commits, so the account always keeps at least one admin.
+ */
+export async function updateUser(store: DirectoryStore, actor: Actor, userId: string, changes: UserChanges): Promise<User> {
+  if (changes.role !== undefined && userId === actor.userId) {
+    throw new Conflict('own_role', 'You cannot change your own role; another admin of the account can.');
+  }
+  let user: User | undefined;
+  try {
+    user = await store.updateUser(actor.accountId, userId, changes, changes.role === undefined ? undefined : actor.userId);
+  } catch (error) {
+    if (error instanceof ActorNotAdmin) throw new Forbidden('only an admin of the account may change roles');
+    throw error;
+  }
   if (!user) throw new NotFound('user');
   return user;
 }

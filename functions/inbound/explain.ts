@@ -49,6 +49,7 @@ export function dryRunPorts(raw: Readable, options: DryRunOptions): InboundPorts
         address: route.address,
         teamAddresses: [],
         trustedForwarders: options.trusted,
+        membersTrusted: true,
         name: 'explain',
         assignment: { mode: 'off' },
         tickets: { enabled: false },

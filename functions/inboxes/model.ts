@@ -62,7 +62,10 @@ export interface Inbox {
   readonly tickets: TicketSettings;
   /** The team's own addresses: mail they forward is the team's, and its inner sender is trusted. */
   readonly teamAddresses: readonly string[];
+  /** Addresses whose manual forwards may name their inner sender (at most MAX_TRUSTED_FORWARDERS). */
   readonly trustedForwarders: readonly string[];
+  /** Whether the users of the account are trusted forwarders too (on by default). */
+  readonly membersTrusted: boolean;
   /** Addresses routed to this inbox (forwarding, and the default sender address replies come back to). */
   readonly claimedAddresses: readonly string[];
   /** Gmail's forwarding confirmation, captured by the inbound pipeline while the team sets up forwarding. */

@@ -71,4 +71,15 @@ export const ticketsSchema = z.discriminatedUnion(
 );
 export type TicketsInput = z.infer<typeof ticketsSchema>;
 
+export const MAX_TRUSTED_FORWARDERS = 100;
+
+export const trustedForwardersSchema = z.strictObject({
+  addresses: z
+    .array(emailAddress)
+    .max(MAX_TRUSTED_FORWARDERS, `must list at most ${MAX_TRUSTED_FORWARDERS}`)
+    .refine((addresses) => new Set(addresses).size === addresses.length, { message: 'must not repeat an address', params: { rule: 'duplicate' } }),
+  membersTrusted: z.boolean({ message: 'must be true or false' }).default(true),
+});
+export type TrustedForwardersInput = z.infer<typeof trustedForwardersSchema>;
+
 export const forwardingAddressSchema = z.strictObject({ localPart });

@@ -9,10 +9,11 @@ import { placementIssues } from '../tickets/use-cases';
 import type { DirectoryStore } from '../directory/ports';
 import { refuseIssues, Scope, unknownTeams, unknownUsers } from '../directory/use-cases';
 import type { PipelineCatalog } from '../tickets/pipelines';
+import { domainOf, isWithinDomain } from '../inbound/domain/addresses';
 import { generatedLocalPart, hostedAddress, hostedDomain } from './addresses';
 import type { Assignment, Inbox, SenderAddress, TicketSettings } from './model';
 import { AddressTaken, InboxStore, StaleInbox } from './ports';
-import type { AssignmentInput, NewInboxInput, SenderAddressInput, TicketsInput } from './schemas';
+import type { AssignmentInput, NewInboxInput, SenderAddressInput, TicketsInput, TrustedForwardersInput } from './schemas';
 import { SenderPreview, senderPreview } from './sender';
 
 export interface WizardContext {
@@ -118,6 +119,7 @@ export async function createInbox(context: WizardContext, scope: Scope, input: N
       tickets: { enabled: false },
       teamAddresses: [],
       trustedForwarders: [],
+      membersTrusted: true,
       claimedAddresses: [forwardingAddress],
       version: 1,
       createdAt: context.now().toISOString(),
@@ -175,6 +177,20 @@ export async function setTickets(context: WizardContext, scope: Scope, inboxId: 
     refuseIssues([...placement, ...owner]);
   }
   return change(context, scope, inboxId, (inbox) => ({ ...inbox, tickets: tickets as TicketSettings }));
+}
+
+/**
+ * Whose manual forwards may name their inner sender. The inbound chain reads the inbox item for each message,
+ * so a change applies to mail received from then on; what was attributed before stays as it was.
+ */
+export function setTrustedForwarders(context: WizardContext, scope: Scope, inboxId: string, input: TrustedForwardersInput): Promise<Inbox> {
+  const issues = input.addresses.flatMap((address, index) =>
+    isWithinDomain(domainOf(address), context.inboxDomain)
+      ? [{ field: `addresses.${index}`, rule: 'hosted_domain', message: `addresses under ${context.inboxDomain} are ours, not forwarders` }]
+      : [],
+  );
+  refuseIssues(issues);
+  return change(context, scope, inboxId, (inbox) => ({ ...inbox, trustedForwarders: input.addresses, membersTrusted: input.membersTrusted }));
 }
 
 /**

@@ -29,7 +29,7 @@ describe('users', () => {
     const email = newEmail();
     const reply = await call(api, 'POST', '/users', { token: account.token, body: { email: `  ${email.toUpperCase()} `, name: '  Jane Doe ' } });
     expect(reply.status).toBe(201);
-    expect(reply.body).toEqual({ userId: expect.stringMatching(/^usr_/), accountId: account.accountId, email, name: 'Jane Doe', availability: 'available', capacity: null });
+    expect(reply.body).toEqual({ userId: expect.stringMatching(/^usr_/), accountId: account.accountId, email, name: 'Jane Doe', role: 'agent', availability: 'available', capacity: null });
 
     const fetched = await call(api, 'GET', `/users/${reply.body.userId}`, { token: account.token });
     expect(fetched.status).toBe(200);
@@ -154,7 +154,7 @@ describe('validation: 400 with the field and the rule', () => {
   const validUser = () => ({ email: newEmail(), name: 'Valid Name' });
 
   it('refuses an unknown field', async () => {
-    await expectIssue(await createUser({ ...validUser(), role: 'admin' }), 'role', 'unknown_field');
+    await expectIssue(await createUser({ ...validUser(), permissions: 'all' }), 'permissions', 'unknown_field');
     await expectIssue(await call(api, 'PATCH', `/users/${account.users[0].userId}`, { token: account.token, body: { name: 'Kept', email: newEmail() } }), 'email', 'unknown_field');
     // Alone, the unknown field also leaves nothing to change; the unknown field is named either way.
     const alone = await call(api, 'PATCH', `/users/${account.users[0].userId}`, { token: account.token, body: { email: newEmail() } });

@@ -73,14 +73,19 @@ export interface TestAccount {
   readonly token: string;
 }
 
-/** A fresh account (unique subdomain) with `userCount` users, each with a valid token. */
+/** A fresh account (unique subdomain) with `userCount` users, each with a valid token; the first is its admin, the others agents. */
 export async function createTestAccount(api: TestApi, userCount = 3): Promise<TestAccount> {
   const suffix = randomBytes(4).toString('hex');
   const accountId = `acct_${suffix}`;
   const subdomain = `t${suffix}`;
-  const members = Array.from({ length: userCount }, (_unused, index) => ({ userId: `usr_${suffix}_${index}`, email: `agent${index}@${subdomain}.example`, name: `Agent ${index}` }));
+  const members = Array.from({ length: userCount }, (_unused, index) => ({
+    userId: `usr_${suffix}_${index}`,
+    email: `agent${index}@${subdomain}.example`,
+    name: `Agent ${index}`,
+    role: index === 0 ? ('admin' as const) : ('agent' as const),
+  }));
   await directory().createAccount({ accountId, name: `Account ${suffix}`, subdomain }, members);
-  const users = await Promise.all(members.map(async (member) => ({ ...member, token: await api.auth.sign({ accountId, userId: member.userId, email: member.email }) })));
+  const users = await Promise.all(members.map(async ({ role: _role, ...member }) => ({ ...member, token: await api.auth.sign({ accountId, userId: member.userId, email: member.email }) })));
   return { accountId, subdomain, users, token: users[0].token };
 }
 

@@ -17,13 +17,15 @@ import { callerOf, jsonBody, parseWith, pathParam } from '../http/request';
 interface CrmContext extends tickets.TicketContext, contacts.ContactContext {}
 
 let context: CrmContext | undefined;
+let directory: DynamoDirectory | undefined;
+const directoryStore = () => (directory ??= new DynamoDirectory(dynamo(), config().tables.inboxes));
 /** The directory (inboxes table, read only) is only asked whether an owner is a user of the account. */
 const crm = (): CrmContext =>
   (context ??= {
     tickets: new DynamoTickets(dynamo(), config().tables.tickets),
     pipelines: new DynamoPipelines(dynamo(), config().tables.tickets),
     contacts: new DynamoContacts(dynamo(), config().tables.contacts),
-    directory: new DynamoDirectory(dynamo(), config().tables.inboxes),
+    directory: directoryStore(),
   });
 
 export const handler = apiHandler(createLogger('api-crm'), {
@@ -51,4 +53,4 @@ export const handler = apiHandler(createLogger('api-crm'), {
     const contactId = pathParam(event, 'contactId', 'contact');
     return json(200, await contacts.setContactOwner(crm(), caller, contactId, jsonBody(event, contactOwnerSchema)));
   },
-});
+}, (accountId, userId) => directoryStore().role(accountId, userId));

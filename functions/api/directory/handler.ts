@@ -7,10 +7,13 @@ import { DynamoDirectory } from '../../adapters/dynamo-directory';
 import * as directory from '../../directory/use-cases';
 import * as schemas from '../../directory/schemas';
 import { apiHandler, json } from '../http/handler';
+import { requireRole } from '../http/access';
 import { callerOf, jsonBody, pathParam } from '../http/request';
 
 let store: DynamoDirectory | undefined;
 const directoryStore = () => (store ??= new DynamoDirectory(dynamo(), config().tables.inboxes));
+
+const readRole = (accountId: string, userId: string) => directoryStore().role(accountId, userId);
 
 export const handler = apiHandler(createLogger('api-directory'), {
   'GET /me': async (event) => {
@@ -35,9 +38,11 @@ export const handler = apiHandler(createLogger('api-directory'), {
     const userId = pathParam(event, 'userId', 'user');
     return json(200, await directory.updateUser(directoryStore(), caller, userId, jsonBody(event, schemas.userChangesSchema)));
   },
+  // Everyone sets their own availability; only an admin sets someone else's.
   'PUT /users/{userId}/availability': async (event) => {
     const caller = callerOf(event);
     const userId = pathParam(event, 'userId', 'user');
+    if (userId !== caller.userId) await requireRole(caller, 'admin', readRole);
     return json(200, await directory.updateUser(directoryStore(), caller, userId, jsonBody(event, schemas.availabilitySchema)));
   },
 
@@ -52,4 +57,4 @@ export const handler = apiHandler(createLogger('api-directory'), {
     const teamId = pathParam(event, 'teamId', 'team');
     return json(200, await directory.updateTeam(directoryStore(), caller, teamId, jsonBody(event, schemas.teamChangesSchema)));
   },
-});
+}, readRole);

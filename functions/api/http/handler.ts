@@ -5,8 +5,9 @@
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { ApiError, ValidationFailed } from '../../commons/errors';
-import type { ApiEvent } from './request';
-import { CLAIMS } from '../routes';
+import { callerOf, type ApiEvent } from './request';
+import { CLAIMS, requiredRole } from '../routes';
+import { requireRole, RoleReader } from './access';
 
 export type ApiResult = APIGatewayProxyStructuredResultV2;
 export type RouteHandler = (event: ApiEvent) => Promise<ApiResult>;
@@ -23,7 +24,10 @@ export function errorResult(error: ApiError): ApiResult {
   return json(error.status, { error: body }, error.headers);
 }
 
-export function apiHandler(logger: Logger, routes: Readonly<Record<string, RouteHandler>>) {
+/** `readRole` is required as soon as one of `routes` is an admin route (checked when the function loads). */
+export function apiHandler(logger: Logger, routes: Readonly<Record<string, RouteHandler>>, readRole?: RoleReader) {
+  const adminRoutes = Object.keys(routes).filter((key) => requiredRole(key) === 'admin');
+  if (adminRoutes.length && !readRole) throw new Error(`apiHandler: ${adminRoutes.join(', ')} need the admin role, but no role reader was given`);
   return async (event: ApiEvent): Promise<ApiResult> => {
     logger.appendKeys({
       requestId: event.requestContext?.requestId,
@@ -34,6 +38,8 @@ export function apiHandler(logger: Logger, routes: Readonly<Record<string, Route
     try {
       const route = routes[event.routeKey];
       if (!route) return json(404, { error: { code: 'not_found', message: `no route ${event.routeKey}` } });
+      const role = requiredRole(event.routeKey);
+      if (role === 'admin') await requireRole(callerOf(event), role, readRole!);
       const result = await route(event);
       logger.info('request served', { status: result.statusCode });
       return result;

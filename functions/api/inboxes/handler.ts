@@ -51,4 +51,7 @@ export const handler = apiHandler(createLogger('api-inboxes'), {
     wizard.setForwardingAddress(setupContext(), caller, inboxId, () => jsonBody(event, schemas.forwardingAddressSchema)),
   ),
   'POST /inboxes/{inboxId}/connect': step((_event, caller, inboxId) => wizard.connect(setupContext(), caller, inboxId)),
-});
+  'PUT /inboxes/{inboxId}/trusted-forwarders': step((event, caller, inboxId) =>
+    wizard.setTrustedForwarders(setupContext(), caller, inboxId, jsonBody(event, schemas.trustedForwardersSchema)),
+  ),
+}, (accountId, userId) => setupContext().directory.role(accountId, userId));

@@ -236,7 +236,7 @@ function trustPolicy(context: InboxContext): TrustPolicy {
   const inbox = context.inbox;
   return {
     trustReason(email) {
-      if (context.memberEmails.has(email)) return 'a user of the account';
+      if (inbox?.membersTrusted !== false && context.memberEmails.has(email)) return 'a user of the account';
       if (inbox?.teamAddresses.includes(email)) return "the inbox's team address";
       if (inbox?.trustedForwarders.includes(email)) return "on the inbox's trusted forwarders";
       return undefined;

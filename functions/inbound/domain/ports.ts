@@ -40,6 +40,8 @@ export interface InboxProfile {
   /** The team's own address(es) whose mail is forwarded here (e.g. support@acme.com). */
   readonly teamAddresses: readonly string[];
   readonly trustedForwarders: readonly string[];
+  /** Whether the account's users are trusted forwarders of this inbox (the inbox's switch; on by default). */
+  readonly membersTrusted: boolean;
   readonly name: string;
   readonly assignment: Assignment;
   readonly tickets: TicketSettings;
