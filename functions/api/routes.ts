@@ -4,14 +4,14 @@
  *
  * Paths use API Gateway's `{param}` syntax; `routeKey` is what API Gateway puts in the event.
  */
-export type ApiFunctionName = 'directory' | 'inboxes' | 'crm' | 'verification';
+export type ApiFunctionName = 'directory' | 'inboxes' | 'crm' | 'verification' | 'openapi';
 
 export interface ApiRoute {
   readonly method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   readonly path: string;
   /** The Lambda function (module `functions/api/<name>/handler.ts`) that serves it. */
   readonly function: ApiFunctionName;
-  /** `public` only for the verification link a recipient opens from an email; everything else needs a JWT. */
+  /** `public` only for the verification link a recipient opens from an email and the OpenAPI document; everything else needs a JWT. */
   readonly auth: 'jwt' | 'public';
 }
 
@@ -54,6 +54,9 @@ export const API_ROUTES: readonly ApiRoute[] = [
   // must not consume a single-use token); POST confirms.
   { method: 'GET', path: '/verify', function: 'verification', auth: 'public' },
   { method: 'POST', path: '/verify', function: 'verification', auth: 'public' },
+
+  // The OpenAPI document (functions/api/openapi/): what client generators read.
+  { method: 'GET', path: '/openapi.json', function: 'openapi', auth: 'public' },
 ];
 
 export const routeKey = (route: Pick<ApiRoute, 'method' | 'path'>): string => `${route.method} ${route.path}`;

@@ -72,3 +72,6 @@ export const ticketsSchema = z.discriminatedUnion(
 export type TicketsInput = z.infer<typeof ticketsSchema>;
 
 export const forwardingAddressSchema = z.strictObject({ localPart });
+
+/** The token of a verification link (`GET /verify?token=`, or posted by its button). */
+export const verificationTokenSchema = z.strictObject({ token: z.string().max(200) });
