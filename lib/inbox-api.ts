@@ -101,6 +101,10 @@ const API_FUNCTIONS: Readonly<Record<ApiFunctionName, ApiFunctionSpec>> = {
     description: 'API: the public link that confirms a sender address',
     bind: (fn, { tables }) => fn.bindTables({ inboxes: tables.inboxes }, 'readWrite'),
   },
+  openapi: {
+    description: 'API: the public OpenAPI document',
+    bind: () => {}, // no tables, no grants: it only describes the API
+  },
 };
 
 export const API_FUNCTION_NAMES = Object.keys(API_FUNCTIONS) as ApiFunctionName[];

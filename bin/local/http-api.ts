@@ -19,6 +19,7 @@ const FUNCTIONS: Record<ApiFunctionName, () => Promise<{ handler: LambdaHandler 
   inboxes: () => import('../../functions/api/inboxes/handler'),
   crm: () => import('../../functions/api/crm/handler'),
   verification: () => import('../../functions/api/verification/handler'),
+  openapi: () => import('../../functions/api/openapi/handler'),
 };
 
 /** API Gateway's own payload limit. */

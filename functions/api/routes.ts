@@ -4,7 +4,7 @@
  *
  * Paths use API Gateway's `{param}` syntax; `routeKey` is what API Gateway puts in the event.
  */
-export type ApiFunctionName = 'directory' | 'inboxes' | 'crm' | 'verification';
+export type ApiFunctionName = 'directory' | 'inboxes' | 'crm' | 'verification' | 'openapi';
 
 /**
  * `admin`: settings (the wizard's writes, users, teams, pipelines, trusted forwarders, sending domains);
@@ -20,7 +20,7 @@ interface RouteBase {
   readonly function: ApiFunctionName;
 }
 
-/** `public` only for the verification link a recipient opens from an email; everything else needs a JWT and a role. */
+/** `public` only for the verification link a recipient opens from an email and the OpenAPI document; everything else needs a JWT and a role. */
 export type ApiRoute = RouteBase & ({ readonly auth: 'jwt'; readonly role: Role } | { readonly auth: 'public' });
 
 export const API_ROUTES: readonly ApiRoute[] = [
@@ -63,6 +63,9 @@ export const API_ROUTES: readonly ApiRoute[] = [
   // must not consume a single-use token); POST confirms.
   { method: 'GET', path: '/verify', function: 'verification', auth: 'public' },
   { method: 'POST', path: '/verify', function: 'verification', auth: 'public' },
+
+  // The OpenAPI document (functions/api/openapi/): what client generators read.
+  { method: 'GET', path: '/openapi.json', function: 'openapi', auth: 'public' },
 ];
 
 export const routeKey = (route: Pick<ApiRoute, 'method' | 'path'>): string => `${route.method} ${route.path}`;

@@ -22,7 +22,8 @@ export const emailAddress = z
   .trim()
   .toLowerCase()
   .max(254, 'must be at most 254 characters')
-  .pipe(z.email({ message: 'must be an email address' }));
+  .pipe(z.email({ message: 'must be an email address' }))
+  .meta({ format: 'email' }); // the OpenAPI document shows the piped check too
 
 /** Opaque ids of our own (`usr_…`, `team_…`); anything else cannot exist. */
 export const id = (prefix: string) =>
@@ -32,7 +33,8 @@ export const idList = (prefix: string, max: number) =>
   z
     .array(id(prefix))
     .max(max, `must list at most ${max}`)
-    .refine((ids) => new Set(ids).size === ids.length, { message: 'must not repeat an id', params: { rule: 'duplicate' } });
+    .refine((ids) => new Set(ids).size === ids.length, { message: 'must not repeat an id', params: { rule: 'duplicate' } })
+    .meta({ uniqueItems: true });
 
 /** At least one field: an empty PATCH is a client bug worth telling. */
 export const changesObject = <T extends z.ZodRawShape>(shape: T) =>
@@ -41,4 +43,4 @@ export const changesObject = <T extends z.ZodRawShape>(shape: T) =>
     params: { rule: 'empty_change' },
     // Only when the fields themselves were fine: `{ "email": … }` is an unknown field, not an empty change.
     when: (payload) => payload.issues.length === 0,
-  });
+  }).meta({ minProperties: 1 });

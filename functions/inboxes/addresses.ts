@@ -25,7 +25,9 @@ export const localPart = z
     } else if (RESERVED_LOCAL_PARTS.has(value)) {
       context.addIssue({ code: 'custom', params: { rule: 'reserved_name' }, message: `"${value}" is reserved for mail administration` });
     }
-  });
+  })
+  // For the OpenAPI document: LOCAL_PART before trimming and lowercasing (".." and reserved names are refused too).
+  .meta({ pattern: '^\\s*[A-Za-z0-9](?:[A-Za-z0-9._-]{0,62}[A-Za-z0-9])?\\s*$' });
 
 export const hostedDomain = (subdomain: string, inboxDomain: string) => `${subdomain}.${inboxDomain}`;
 

@@ -77,9 +77,13 @@ export const trustedForwardersSchema = z.strictObject({
   addresses: z
     .array(emailAddress)
     .max(MAX_TRUSTED_FORWARDERS, `must list at most ${MAX_TRUSTED_FORWARDERS}`)
-    .refine((addresses) => new Set(addresses).size === addresses.length, { message: 'must not repeat an address', params: { rule: 'duplicate' } }),
+    .refine((addresses) => new Set(addresses).size === addresses.length, { message: 'must not repeat an address', params: { rule: 'duplicate' } })
+    .meta({ uniqueItems: true }),
   membersTrusted: z.boolean({ message: 'must be true or false' }).default(true),
 });
 export type TrustedForwardersInput = z.infer<typeof trustedForwardersSchema>;
 
 export const forwardingAddressSchema = z.strictObject({ localPart });
+
+/** The token of a verification link (`GET /verify?token=`, or posted by its button). */
+export const verificationTokenSchema = z.strictObject({ token: z.string().max(200) });

@@ -18,7 +18,8 @@ const stages = z
       if (seen.has(stage.stageId)) context.addIssue({ code: 'custom', path: [index, 'stageId'], params: { rule: 'duplicate' }, message: `repeats the stage id ${stage.stageId}` });
       seen.add(stage.stageId);
     });
-  });
+  })
+  .meta({ description: 'stage ids must not repeat' });
 
 export const newPipelineSchema = z.strictObject({ name: displayName(60), stages });
 export type NewPipelineInput = z.infer<typeof newPipelineSchema>;

@@ -12,9 +12,10 @@ const TABLE_ACCESS: Record<ApiFunctionName, Partial<Record<TableKey, 'read' | 'r
   inboxes: { inboxes: 'readWrite', tickets: 'read' },
   crm: { tickets: 'readWrite', contacts: 'readWrite', inboxes: 'read' },
   verification: { inboxes: 'readWrite' },
+  openapi: {},
 };
 const SENDS_EMAIL: readonly ApiFunctionName[] = ['inboxes'];
-const PUBLIC_ROUTE_KEYS = ['GET /verify', 'POST /verify'];
+const PUBLIC_ROUTE_KEYS = ['GET /openapi.json', 'GET /verify', 'POST /verify'];
 
 const ofType = (resources: Record<string, Resource>, type: string) =>
   Object.entries(resources).filter(([, r]) => r.Type === type);
@@ -51,11 +52,11 @@ describe('InboxApi routes and authorization', () => {
     },
   );
 
-  test('the only public routes are the verification link', () => {
+  test('the only public routes are the verification link and the OpenAPI document', () => {
     expect(API_ROUTES.filter((r) => r.auth === 'public').map(routeKey).sort()).toEqual(PUBLIC_ROUTE_KEYS);
   });
 
-  test('every route but /verify needs a JWT from the authorizer; /verify needs none', () => {
+  test('every route but the public ones needs a JWT from the authorizer; those need none', () => {
     for (const route of routes) {
       if (PUBLIC_ROUTE_KEYS.includes(route.RouteKey)) {
         expect(route.AuthorizationType).toBe('NONE');
@@ -136,7 +137,8 @@ describe('API functions', () => {
     });
 
     test('IAM: DynamoDB on its tables (and their indexes) only, SES on the domain identity only, no "*"', () => {
-      expect(statements.length).toBeGreaterThan(0);
+      // Only the OpenAPI function touches no table (its role keeps just the logging grants).
+      expect(statements.length > 0).toBe(Object.keys(access).length > 0 || SENDS_EMAIL.includes(name));
       for (const statement of statements) {
         for (const action of actionsOf(statement)) expect(action).toMatch(/^(dynamodb|ses):[A-Z]/);
         for (const resource of resourcesOf(statement)) expect(resource).not.toBe('*');
@@ -229,6 +231,7 @@ describe('throttling', () => {
     expect(stage.Properties.AutoDeploy).toBe(true);
     expect(stage.Properties.DefaultRouteSettings).toEqual({ ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 });
     expect(stage.Properties.RouteSettings).toEqual({
+      'GET /openapi.json': { ThrottlingRateLimit: 5, ThrottlingBurstLimit: 10 },
       'GET /verify': { ThrottlingRateLimit: 5, ThrottlingBurstLimit: 10 },
       'POST /verify': { ThrottlingRateLimit: 5, ThrottlingBurstLimit: 10 },
     });

@@ -3,8 +3,8 @@
  * do, with a button (mail scanners and link previews fetch links, and must not use up a single-use token);
  * POST does it. Browsers get a small page, API clients (Accept: application/json) get JSON.
  */
-import { z } from 'zod';
 import { createLogger } from '../../commons/logger';
+import { verificationTokenSchema } from '../../inboxes/schemas';
 import { confirmToken, inspectToken, TokenStatus } from '../../inboxes/verification';
 import { apiHandler, ApiResult, json } from '../http/handler';
 import type { ApiEvent } from '../http/request';
@@ -49,14 +49,12 @@ function answer(event: ApiEvent, status: TokenStatus, token: string): ApiResult 
   return json(STATUS_CODE[status.status], { ...status, title, message });
 }
 
-const tokenSchema = z.strictObject({ token: z.string().max(200) });
-
 /** The token from a form post or a JSON body; anything unreadable is just an invalid token. */
 function postedToken(event: ApiEvent): string {
   const raw = event.body === undefined ? '' : event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
   if ((event.headers['content-type'] ?? '').includes('application/x-www-form-urlencoded')) return new URLSearchParams(raw).get('token') ?? '';
   try {
-    const parsed = tokenSchema.safeParse(JSON.parse(raw));
+    const parsed = verificationTokenSchema.safeParse(JSON.parse(raw));
     return parsed.success ? parsed.data.token : '';
   } catch {
     return '';

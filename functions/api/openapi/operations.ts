@@ -1,0 +1,77 @@
+/**
+ * What each route of the route table takes and answers, for the OpenAPI document: the request schemas are the
+ * ones the handlers validate with. Kept apart from routes.ts, which every Lambda bundles: only the document
+ * generator (`npm run openapi`) and the tests import this module.
+ *
+ * Adding a route: one line here, keyed by its route key, then `npm run openapi`.
+ */
+import { z } from 'zod';
+import * as directory from '../../directory/schemas';
+import * as inboxes from '../../inboxes/schemas';
+import * as tickets from '../../tickets/schemas';
+import { contactOwnerSchema } from '../../contacts/schemas';
+import * as out from './responses';
+
+export interface Operation {
+  readonly summary: string;
+  /** The JSON body: the schema the handler checks it with, and a valid example (documented, and tested). */
+  readonly body?: { readonly schema: z.ZodType; readonly example: unknown };
+  /** The query string, checked by this schema (an object of optional strings). */
+  readonly query?: z.ZodType;
+  /** @default 200 */
+  readonly status?: number;
+  readonly response: z.ZodType;
+  /** Also answers an HTML page to browsers (and a form post for the body). */
+  readonly html?: true;
+}
+
+/** A request body, its example type-checked against what the schema accepts. */
+const body = <T extends z.ZodType>(schema: T, example: z.input<T>) => ({ schema, example });
+
+const users = z.object({ users: z.array(out.user) });
+const teams = z.object({ teams: z.array(out.team) });
+const inboxList = z.object({ inboxes: z.array(out.inboxView) });
+const channels = z.object({ channels: z.array(out.channel) });
+const pipelines = z.object({ pipelines: z.array(out.pipeline) });
+const openApi = z.looseObject({ openapi: z.string(), info: z.looseObject({}), paths: z.looseObject({}) });
+
+export const OPERATIONS: Readonly<Record<string, Operation>> = {
+  'GET /me': { summary: 'The caller and their account', response: out.me },
+  'GET /account': { summary: "The caller's account", response: out.account },
+  'PATCH /account': { summary: 'Rename the account', body: body(directory.renameAccountSchema, { name: 'Acme' }), response: out.account },
+  'GET /users': { summary: 'Users of the account', response: users },
+  'POST /users': { summary: 'Add a user', body: body(directory.newUserSchema, { email: 'sam@acme.example', name: 'Sam Agent', capacity: 20 }), status: 201, response: out.user },
+  'GET /users/{userId}': { summary: 'A user', response: out.user },
+  'PATCH /users/{userId}': { summary: "Change a user's name, availability or capacity", body: body(directory.userChangesSchema, { availability: 'away', capacity: null }), response: out.user },
+  'PUT /users/{userId}/availability': { summary: 'Set a user available or away', body: body(directory.availabilitySchema, { availability: 'available' }), response: out.user },
+  'GET /teams': { summary: 'Teams of the account', response: teams },
+  'POST /teams': { summary: 'Add a team', body: body(directory.newTeamSchema, { name: 'Tier 2', memberIds: ['usr_7f3k2'] }), status: 201, response: out.team },
+  'GET /teams/{teamId}': { summary: 'A team', response: out.team },
+  'PATCH /teams/{teamId}': { summary: "Rename a team or change its members", body: body(directory.teamChangesSchema, { memberIds: ['usr_7f3k2', 'usr_9q1x4'] }), response: out.team },
+
+  'GET /channels': { summary: 'Connected inboxes, with the forwarding address and Gmail confirmation', response: channels },
+  'GET /inboxes': { summary: 'Inboxes of the account, drafts included', response: inboxList },
+  'POST /inboxes': { summary: 'Connect a team email: start a draft inbox', body: body(inboxes.newInboxSchema, { name: 'Support', channel: 'team-email', accountType: 'shared', provider: 'other' }), status: 201, response: out.inboxView },
+  'GET /inboxes/{inboxId}': { summary: 'An inbox with its settings, From preview and what setup still needs', response: out.inboxView },
+  'PUT /inboxes/{inboxId}/sender-name': { summary: 'Wizard: the sender name', body: body(inboxes.senderNameSchema, { mode: 'agent-and-company', companyName: 'Acme' }), response: out.inboxView },
+  'PUT /inboxes/{inboxId}/sender-address': { summary: 'Wizard: the default or a custom sender address', body: body(inboxes.senderAddressSchema, { mode: 'custom', address: 'help@acme.example' }), response: out.inboxView },
+  'POST /inboxes/{inboxId}/sender-address/verification': { summary: 'Wizard: email a verification link to the custom address', status: 202, response: out.inboxView },
+  'PUT /inboxes/{inboxId}/assignment': { summary: 'Wizard: auto-assignment', body: body(inboxes.assignmentSchema, { mode: 'contact-owner', fallback: { userIds: ['usr_7f3k2'], teamIds: ['team_2b8d1'] } }), response: out.inboxView },
+  'PUT /inboxes/{inboxId}/tickets': { summary: 'Wizard: tickets for new conversations', body: body(inboxes.ticketsSchema, { enabled: true, template: { name: '{{subject}} ({{contact.email}})', pipelineId: 'support', stageId: 'new', priority: 'medium', owner: { type: 'assignee' } } }), response: out.inboxView },
+  'PUT /inboxes/{inboxId}/forwarding-address': { summary: 'Wizard: customize the forwarding address (drafts only)', body: body(inboxes.forwardingAddressSchema, { localPart: 'support' }), response: out.inboxView },
+  'POST /inboxes/{inboxId}/connect': { summary: 'Wizard: finish, the inbox goes live', response: out.inboxView },
+  'PUT /inboxes/{inboxId}/trusted-forwarders': { summary: 'Addresses whose forwards may name their inner sender, and whether members of the account are trusted', body: body(inboxes.trustedForwardersSchema, { addresses: ['sam@acme.example'], membersTrusted: true }), response: out.inboxView },
+
+  'GET /pipelines': { summary: 'Ticket pipelines, the default one first', response: pipelines },
+  'POST /pipelines': { summary: 'Add a pipeline', body: body(tickets.newPipelineSchema, { name: 'Billing', stages: [{ stageId: 'new', name: 'New' }, { stageId: 'done', name: 'Done' }] }), status: 201, response: out.pipeline },
+  'GET /pipelines/{pipelineId}': { summary: 'A pipeline', response: out.pipeline },
+  'GET /tickets': { summary: 'Tickets, newest first, by pipeline, stage or owner', query: tickets.ticketListSchema, response: out.page('tickets', out.ticket) },
+  'GET /tickets/{ticketId}': { summary: 'A ticket', response: out.ticket },
+  'PATCH /tickets/{ticketId}': { summary: 'Rename, move, reprioritize or (un)assign a ticket', body: body(tickets.ticketChangesSchema, { stageId: 'waiting-on-us', ownerId: null }), response: out.ticket },
+  'GET /contacts/{contactId}': { summary: 'A contact', response: out.contact },
+  'PUT /contacts/{contactId}/owner': { summary: "Set or clear a contact's owner", body: body(contactOwnerSchema, { ownerId: 'usr_7f3k2' }), response: out.contact },
+
+  'GET /verify': { summary: 'The link in a verification email: shows a button, uses nothing', query: inboxes.verificationTokenSchema, response: out.tokenStatus, html: true },
+  'POST /verify': { summary: 'Verify the sender address (the button)', body: body(inboxes.verificationTokenSchema, { token: 'Zm9vYmFyYmF6' }), response: out.tokenStatus, html: true },
+  'GET /openapi.json': { summary: 'This document', response: openApi },
+};

@@ -1,0 +1,134 @@
+/**
+ * What the API answers, as zod schemas: the response half of the OpenAPI document (requests are documented
+ * from the very schemas that validate them). Parts that are also request bodies (sender name, assignment,
+ * tickets) are those schemas' output; the rest mirrors the views the use cases return, and
+ * test/api/openapi.test.ts checks real answers against the generated document.
+ */
+import { z } from 'zod';
+import { assignmentSchema, senderNameSchema, ticketsSchema } from '../../inboxes/schemas';
+import { PRIORITIES } from '../../tickets/pipelines';
+
+const timestamp = z.iso.datetime({ offset: true });
+const availability = z.enum(['available', 'away']);
+
+export const fieldIssue = z.object({ field: z.string(), rule: z.string(), message: z.string() });
+export const apiError = z.object({
+  error: z.object({ code: z.string(), message: z.string(), issues: z.array(fieldIssue).optional() }).meta({ description: '`issues` name each offending field (400)' }),
+});
+
+export const account = z.object({ accountId: z.string(), name: z.string(), subdomain: z.string() });
+export const user = z.object({
+  userId: z.string(),
+  accountId: z.string(),
+  email: z.string(),
+  name: z.string(),
+  availability,
+  capacity: z.number().int().nullable().meta({ description: 'most open conversations auto-assignment gives this user; null: no limit' }),
+  role: z.enum(['admin', 'agent']).meta({ description: 'admin: settings and users; agent: works conversations and contacts' }),
+});
+export const team = z.object({ teamId: z.string(), accountId: z.string(), name: z.string(), memberIds: z.array(z.string()) });
+export const me = z.object({ user, account });
+
+const forwardingConfirmation = z.object({
+  code: z.string().nullable(),
+  link: z.string().nullable(),
+  requestedBy: z.string().optional(),
+  receivedAt: timestamp,
+  authenticated: z.boolean().optional(),
+});
+
+const senderAddress = z.discriminatedUnion('mode', [
+  z.object({ mode: z.literal('default'), username: z.string(), address: z.string() }),
+  z.object({ mode: z.literal('custom'), address: z.string(), verified: z.boolean(), verifiedAt: timestamp.optional(), verificationSentAt: timestamp.optional() }),
+]);
+
+export const inboxView = z.object({
+  inboxId: z.string(),
+  accountId: z.string(),
+  name: z.string(),
+  channel: z.literal('team-email'),
+  accountType: z.literal('shared'),
+  provider: z.literal('other'),
+  status: z.enum(['draft', 'connected']),
+  forwardingAddress: z.string(),
+  senderName: senderNameSchema.optional(),
+  senderAddress: senderAddress.optional(),
+  senderPreview: z
+    .object({ displayName: z.string(), header: z.string().meta({ description: 'the From header exactly as sent' }), canSend: z.boolean() })
+    .optional(),
+  assignment: assignmentSchema,
+  tickets: ticketsSchema,
+  teamAddresses: z.array(z.string()),
+  trustedForwarders: z.array(z.string()),
+  membersTrusted: z.boolean(),
+  forwardingConfirmation: forwardingConfirmation.optional(),
+  version: z.number().int(),
+  createdAt: timestamp,
+  connectedAt: timestamp.optional(),
+  setup: z.object({
+    ready: z.boolean(),
+    missing: z.array(z.enum(['sender-name', 'sender-address', 'sender-address-verification'])),
+    forwardingAddressEditable: z.boolean(),
+  }),
+});
+
+export const channel = z.object({
+  inboxId: z.string(),
+  name: z.string(),
+  forwardingAddress: z.string(),
+  senderAddress: z.string().optional(),
+  forwardingConfirmation: forwardingConfirmation.optional().meta({ description: 'link is null unless the confirmation mail authenticated as Google' }),
+});
+
+export const pipeline = z.object({ pipelineId: z.string(), name: z.string(), stages: z.array(z.object({ stageId: z.string(), name: z.string() })) });
+
+export const ticket = z.object({
+  ticketId: z.string(),
+  accountId: z.string(),
+  name: z.string(),
+  pipelineId: z.string(),
+  stageId: z.string(),
+  priority: z.enum(PRIORITIES),
+  ownerId: z.string().nullable(),
+  conversationId: z.string(),
+  contactId: z.string(),
+  inboxId: z.string(),
+  createdAt: timestamp,
+  updatedAt: timestamp,
+});
+
+export const contact = z.object({
+  contactId: z.string(),
+  accountId: z.string(),
+  email: z.string(),
+  name: z.string().optional(),
+  ownerId: z.string().nullable(),
+  createdAt: timestamp,
+  lastMessageAt: timestamp.optional(),
+  messageCount: z.number().int().optional(),
+});
+
+export const tokenStatus = z.object({
+  status: z.enum(['valid', 'verified', 'invalid', 'expired', 'used', 'superseded']),
+  address: z.string().optional().meta({ description: 'for valid and verified tokens' }),
+  title: z.string(),
+  message: z.string(),
+});
+
+export const page = <T extends z.ZodType>(key: string, item: T) =>
+  z.object({ [key]: z.array(item), cursor: z.string().optional().meta({ description: 'opaque; absent on the last page' }) });
+
+/** Named schemas: `components.schemas` of the document, and the names the typed client uses. */
+export const RESPONSE_COMPONENTS: Readonly<Record<string, z.ZodType>> = {
+  Error: apiError,
+  Account: account,
+  User: user,
+  Team: team,
+  Me: me,
+  InboxView: inboxView,
+  Channel: channel,
+  Pipeline: pipeline,
+  Ticket: ticket,
+  Contact: contact,
+  TokenStatus: tokenStatus,
+};
