@@ -95,6 +95,8 @@ function sesRecord(record: Json, config: EventConfig, result: ParsedEvent): void
     dmarc: receipt.dmarcVerdict?.status as VerdictStatus | undefined,
     source: 'ses-event',
     authEvidence: `SES receipt spfVerdict: ${receipt.spfVerdict?.status ?? 'none'}, dkimVerdict: ${receipt.dkimVerdict?.status ?? 'none'}`,
+    // SPF is checked for the envelope sender's domain: what its verdict must align with.
+    ...(typeof mail.source === 'string' && mail.source.includes('@') && { spfDomain: mail.source.slice(mail.source.lastIndexOf('@') + 1).toLowerCase().slice(0, 255) }),
   };
   const hasVerdicts = ['spam', 'virus', 'spf', 'dkim', 'dmarc'].some((name) => verdicts[name as keyof Verdicts]);
   result.deliveries.push({

@@ -20,11 +20,11 @@ afterAll(() => api?.stop());
 
 const put = (body: unknown, token = account.token) => call(api, 'PUT', `/inboxes/${inbox.inboxId}/trusted-forwarders`, { token, body });
 
-/** A colleague's manual forward of a customer's mail, authenticated (SPF and DKIM pass). */
+/** A colleague's manual forward of a customer's mail, authenticated for its domain (DMARC pass). */
 async function forwardFrom(forwarder: string) {
   const customer = `customer-${randomBytes(3).toString('hex')}@customer.example`;
   const text = ['FYI', '', '---------- Forwarded message ---------', `From: Original Customer <${customer}>`, 'Date: Mon, 2 Nov 2026 10:00', 'Subject: Order 42', '', 'Where is my order?'].join('\r\n');
-  const { receipt } = await deliver(eml({ from: `Colleague <${forwarder}>`, to: inbox.address, subject: 'Fwd: Order 42', text }), [inbox.address], { spf: 'PASS', dkim: 'PASS' });
+  const { receipt } = await deliver(eml({ from: `Colleague <${forwarder}>`, to: inbox.address, subject: 'Fwd: Order 42', text }), [inbox.address], { spf: 'PASS', dkim: 'PASS', dmarc: 'PASS' });
   const [message] = await conversations().messages(String(receipt!.conversationId));
   return { customer, message };
 }

@@ -21,13 +21,15 @@ export interface AttachmentRecord {
   readonly storageKey?: string;
 }
 
-/** Headers of a forwarded message attached as message/rfc822. */
+/** A forwarded message attached as message/rfc822: its headers, and its text (for a forward inside it). */
 export interface AttachedMessage {
   readonly attachmentIndex: number;
   readonly from?: Mailbox;
   readonly fromLine?: string;
   readonly subject?: string;
   readonly messageId?: string;
+  /** Its text, from the first bytes read (see parse-mime's ATTACHED_MESSAGE_BYTES). */
+  readonly text?: string;
 }
 
 export interface ParsedMessage {

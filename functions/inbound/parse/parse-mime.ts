@@ -33,8 +33,8 @@ export const discardAttachments: AttachmentSink = {
   },
 };
 
-/** How much of a forwarded message/rfc822 part is kept to read its headers. */
-const ATTACHED_HEADER_BYTES = 64 * 1024;
+/** How much of a forwarded message/rfc822 part is kept to read its headers and text (a forward inside it). */
+const ATTACHED_MESSAGE_BYTES = 64 * 1024;
 
 /**
  * Limits applied here, before any step reads a header: no value can push a key or an item past DynamoDB's
@@ -250,7 +250,7 @@ async function storeAttachment(index: number, data: ParserAttachment, sinkOnce: 
   tap.on('data', (chunk: Buffer) => {
     hash.update(chunk);
     size += chunk.length;
-    if (isMessage && headLength < ATTACHED_HEADER_BYTES) {
+    if (isMessage && headLength < ATTACHED_MESSAGE_BYTES) {
       head.push(chunk);
       headLength += chunk.length;
     }
@@ -279,18 +279,16 @@ async function storeAttachment(index: number, data: ParserAttachment, sinkOnce: 
       sha256: hash.digest('hex'),
       storageKey,
     };
-    const attached = isMessage ? await readAttachedHeaders(index, Buffer.concat(head)) : undefined;
+    const attached = isMessage ? await readAttachedMessage(index, Buffer.concat(head)) : undefined;
     return { record, attached };
   } finally {
     data.release();
   }
 }
 
-async function readAttachedHeaders(attachmentIndex: number, head: Buffer): Promise<AttachedMessage> {
-  const text = head.toString('latin1');
-  const end = text.search(/\r?\n\r?\n/);
-  const headerBlock = head.subarray(0, end >= 0 ? end : head.length);
-  const inner = await simpleParser(Buffer.concat([headerBlock, Buffer.from('\r\n\r\n')]), MAILPARSER_OPTIONS);
+async function readAttachedMessage(attachmentIndex: number, head: Buffer): Promise<AttachedMessage> {
+  // The bytes kept are bounded; a cut part is read as far as it goes.
+  const inner = await simpleParser(head.subarray(0, ATTACHED_MESSAGE_BYTES), MAILPARSER_OPTIONS);
   const from = mailboxes(inner.from)[0];
   return {
     attachmentIndex,
@@ -299,6 +297,7 @@ async function readAttachedHeaders(attachmentIndex: number, head: Buffer): Promi
     fromLine: from && `From: ${from.name ? `${from.name} <${from.email}>` : from.email}`,
     subject: inner.subject === undefined ? undefined : cleanMailText(inner.subject),
     messageId: messageIdsIn(inner.messageId)[0],
+    text: inner.text || undefined,
   };
 }
 

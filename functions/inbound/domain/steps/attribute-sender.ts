@@ -1,16 +1,17 @@
 /**
  * Step 5 (attribute the original sender): the core promise — a conversation belongs to whoever wrote to
  * the team, never to the colleague who forwarded it. A forwarded message's inner sender is believed only
- * when the forwarder is trusted (a member, the team address, a listed forwarder) and, where SES judged it,
- * the outer message passed SPF or DKIM: otherwise anyone could file mail under anyone.
+ * when the forwarder is trusted (a member, the team address, a listed forwarder) and its message is
+ * authenticated for its own domain (DMARC, or SPF/DKIM aligned with From): otherwise anyone could file
+ * mail under anyone. Forwards of forwards are walked inward while each forwarder is trusted.
  */
-import EmailForwardParser from 'email-forward-parser';
-import { addressesIn, isValidEmail, normalizeEmail } from '../addresses';
+import { addressesIn, isValidEmail } from '../addresses';
 import { firstHeader, headerLine, ParsedMessage } from '../message';
 import { AttributionRule, Decision, Mailbox } from '../outcome';
 import { evidenceText, TraceEntry } from '../trace';
-import { authenticationPassed, Verdicts } from './screen';
-import { findForwardedBlock } from './forwarded-block';
+import type { Verdicts } from './screen';
+import { forwarderAuthentication } from './authentication';
+import { readForward } from './read-forward';
 
 export interface TrustPolicy {
   /** Why this address may forward on the team's behalf, or undefined when it may not. */
@@ -30,40 +31,83 @@ export interface Forward {
   readonly kind: 'inline-forward' | 'attached-forward';
   readonly sender: Mailbox;
   readonly evidence: string;
+  /** How it was found: the reader, and what made it a forward. */
+  readonly how: string;
 }
 
-const forwardParser = new EmailForwardParser();
+/** How deep forwards of forwards are followed. */
+const MAX_FORWARD_DEPTH = 5;
 
 /** What the message says about its senders: read once per message, whatever the trust turns out to be. */
 export interface Senders {
   /** Who sent what we received (the Google Group poster, else From), with any auto-forward trace. */
   readonly outer?: OuterSender;
-  /** The sender named inside a manual forward, if the message is one. */
-  readonly forward?: Forward;
+  /** The senders named by a manual forward, outermost first: [1] is named inside [0]'s forwarded message. */
+  readonly forwards: readonly Forward[];
+  /** Why the body named no forwarded sender, when worth saying: a reply, a forward subject with no block, … */
+  readonly reading?: string;
 }
 
 export function readSenders(message: ParsedMessage): Senders {
   const outer = outerSender(message);
-  return { outer, forward: outer && (attachedForward(message) ?? inlineForward(message)) };
+  if (!outer) return { forwards: [] };
+  const attached = message.attachedMessages.find((inner) => inner.from && isValidEmail(inner.from.email));
+  if (attached?.from) {
+    const forward: Forward = { kind: 'attached-forward', sender: attached.from, evidence: attached.fromLine ?? `From: ${attached.from.email}`, how: 'a message/rfc822 attachment' };
+    return { outer, forwards: [forward, ...inlineForwards(attached.text ?? '', attached.subject ?? '', [attached.from.email]).forwards] };
+  }
+  return { outer, ...inlineForwards(message.text, message.subject, []) };
 }
 
-export function attributeSender({ outer, forward }: Senders, trust: TrustPolicy, verdicts?: Verdicts): AttributeResult {
+/** Inline forwards, outermost first, each looked for in the message the previous one forwarded. */
+function inlineForwards(text: string, subject: string, seen: string[]): { forwards: Forward[]; reading?: string } {
+  const forwards: Forward[] = [];
+  let reading: string | undefined;
+  for (let depth = 0; depth < MAX_FORWARD_DEPTH && text; depth++) {
+    const found = readForward(text, depth ? '' : subject);
+    if (found.kind !== 'forward') {
+      if (!depth && !seen.length) reading = found.why && `${found.kind === 'reply' ? 'reply' : 'no forward'}: ${found.why}`;
+      break;
+    }
+    if (seen.includes(found.sender.email)) break;
+    seen.push(found.sender.email);
+    forwards.push({ kind: 'inline-forward', sender: found.sender, evidence: found.evidence, how: found.how });
+    text = found.inner;
+  }
+  return { forwards, reading };
+}
+
+export function attributeSender({ outer, forwards, reading }: Senders, trust: TrustPolicy, verdicts?: Verdicts): AttributeResult {
   if (!outer) {
     return { contact: null, trace: { step: 'attribute', decision: 'no sender', why: 'no usable From or X-Original-Sender address' } };
   }
-  if (forward) {
-    const trustReason = trust.trustReason(outer.mailbox.email);
-    const authenticated = authenticationPassed(verdicts);
-    if (!trustReason) {
-      return decided(outer.mailbox, 'untrusted-forwarder', `${outer.evidence} (not a trusted forwarder; ignored ${forward.evidence})`, null);
-    }
-    if (authenticated === false) {
-      const authEvidence = verdicts?.authEvidence ?? 'SES: neither SPF nor DKIM passed';
-      return decided(outer.mailbox, 'forwarder-failed-authentication', `${outer.evidence} (${trustReason}, but ${authEvidence})`, null);
-    }
-    return decided(forward.sender, forward.kind, forward.evidence, outer.mailbox.email, `forwarder ${outer.mailbox.email}: ${trustReason}`);
+  const [first] = forwards;
+  if (!first) return decided(outer.mailbox, outer.rule, outer.evidence, outer.forwardedBy, reading);
+  const forwarder = outer.mailbox.email;
+  const trustReason = trust.trustReason(forwarder);
+  if (!trustReason) {
+    const note = `a forwarded block was found (${first.how}), but ${forwarder} is not a trusted forwarder`;
+    return decided(outer.mailbox, 'untrusted-forwarder', `${outer.evidence} (not a trusted forwarder; ignored ${first.evidence})`, null, note);
   }
-  return decided(outer.mailbox, outer.rule, outer.evidence, outer.forwardedBy);
+  const authentication = forwarderAuthentication(verdicts, forwarder);
+  if (authentication.authenticated === false) {
+    const evidence = `${outer.evidence} (${trustReason}, but ${authentication.why}${verdicts?.authEvidence ? `; ${verdicts.authEvidence}` : ''})`;
+    return decided(outer.mailbox, 'forwarder-failed-authentication', evidence, null, `a forwarded block was found (${first.how}), but the forwarder's message is not authenticated for its domain`);
+  }
+  const walked = [`forwarder ${forwarder}: ${trustReason}; ${authentication.authenticated ? `authenticated (${authentication.why})` : authentication.why}`];
+  let level = 0;
+  while (level + 1 < forwards.length) {
+    const inner = forwards[level].sender.email;
+    const innerReason = trust.trustReason(inner);
+    if (!innerReason) {
+      walked.push(`stopped at ${inner}: not a trusted forwarder, so the forward inside its message (${forwards[level + 1].evidence}) is ignored`);
+      break;
+    }
+    walked.push(`${inner} forwarded it in turn (${innerReason})`);
+    level++;
+  }
+  const chosen = forwards[level];
+  return decided(chosen.sender, chosen.kind, chosen.evidence, forwarder, [`found by ${chosen.how}`, ...walked].join('; '));
 }
 
 function decided(contact: Mailbox, rule: AttributionRule, evidence: string, forwardedBy: string | null, note?: string): AttributeResult {
@@ -105,32 +149,4 @@ function outerSender(message: ParsedMessage): OuterSender | undefined {
     }
   }
   return { mailbox: message.from, rule: 'from-header', evidence: headerLine(message, 'from') ?? `From: ${message.from.email}`, forwardedBy: null };
-}
-
-function attachedForward(message: ParsedMessage): Forward | undefined {
-  const attached = message.attachedMessages.find((inner) => inner.from && isValidEmail(inner.from.email));
-  if (!attached?.from) return undefined;
-  return { kind: 'attached-forward', sender: attached.from, evidence: attached.fromLine ?? `From: ${attached.from.email}` };
-}
-
-/**
- * A quick look before the full parser: every client's forwarded block carries a header-like line with an
- * address (`From: …`, `De : …`, `Von: …`, `差出人: …`). Labels hold no digits or commas, which keeps reply
- * quote lines ("On Mon, 3 Mar 2025 at 10:00, Jane <jane@…> wrote:") out. Most mail costs nothing more.
- */
-const FORWARDED_BLOCK_HINT = /^[ \t>*]*[^:：\n\d,]{1,24}[:：].*@/m;
-
-function inlineForward(message: ParsedMessage): Forward | undefined {
-  if (!message.text || !FORWARDED_BLOCK_HINT.test(message.text)) return undefined;
-  // Called without the subject: with one, the parser ignores bodies whose subject lacks a forward prefix.
-  const result = forwardParser.read(message.text);
-  const address = result.forwarded ? result.email?.from?.address : null;
-  if (!address || !isValidEmail(address)) {
-    const block = findForwardedBlock(message.text, message.subject);
-    return block && { kind: 'inline-forward', sender: block.sender, evidence: block.fromLine };
-  }
-  const email = normalizeEmail(address);
-  const name = (result.email.from.name ?? '').replace(/^['"]|['"]$/g, '').trim();
-  const evidenceLine = message.text.split(/\r?\n/).find((line) => line.toLowerCase().includes(email)) ?? `From: ${email}`;
-  return { kind: 'inline-forward', sender: { email, name: name === address ? '' : name }, evidence: evidenceLine.replace(/^[\s>*]+/, '') };
 }

@@ -18,6 +18,12 @@ export interface Verdicts {
   readonly source: 'ses-event' | 'ses-headers';
   /** What SPF/DKIM were judged from: the Authentication-Results line, or the event's verdicts. */
   readonly authEvidence?: string;
+  /** The domain SPF was checked for (the envelope sender's), for alignment with From. */
+  readonly spfDomain?: string;
+  /** The domains of the DKIM signatures that passed, as Authentication-Results names them. */
+  readonly dkimDomains?: readonly string[];
+  /** The `d=` of every DKIM-Signature header: stands in for dkimDomains when SES's verdict names none. */
+  readonly signatureDomains?: readonly string[];
 }
 
 export interface ScreenResult {
@@ -45,11 +51,37 @@ export function verdictsFromHeaders(message: Pick<ParsedMessage, 'headerLines'>)
     dmarc: method('dmarc'),
     source: 'ses-headers',
     authEvidence: authResults && evidenceText(authResults),
+    ...(authResults && { spfDomain: spfDomainIn(authResults), dkimDomains: dkimDomainsIn(authResults) }),
   };
 }
 
+/** `smtp.mailfrom=` / `envelope-from=` (SES writes the latter), else "domain of X designates". */
+function spfDomainIn(authResults: string): string | undefined {
+  const address = authResults.match(/\b(?:smtp\.mailfrom|envelope-from)=([^\s;]{1,320})/i)?.[1] ?? authResults.match(/\bdomain of ([^\s;]{1,255}) designates/i)?.[1];
+  return address ? address.slice(address.lastIndexOf('@') + 1).replace(/[<>]/g, '').toLowerCase() : undefined;
+}
+
+/** The `header.d=` (or the domain of `header.i=`) of each `dkim=pass` result. */
+function dkimDomainsIn(authResults: string): string[] {
+  return authResults
+    .split(';')
+    .map((result) => result.match(/\bdkim=pass\b.*?\bheader\.[di]=([^\s;]{1,320})/i)?.[1])
+    .filter((value): value is string => !!value)
+    .map((value) => value.slice(value.lastIndexOf('@') + 1).toLowerCase());
+}
+
+/** The signing domain of every DKIM-Signature the sender wrote (what SES's bare DKIM verdict was about). */
+function signatureDomainsIn(message: Pick<ParsedMessage, 'headerLines'>): string[] {
+  return message.headerLines
+    .filter((header) => header.key === 'dkim-signature')
+    .slice(0, 20)
+    .map((header) => header.line.match(/[;:\s]d=([a-z0-9.-]{1,255})/i)?.[1]?.toLowerCase() ?? '');
+}
+
 export function screen(message: Pick<ParsedMessage, 'headerLines'>, eventVerdicts?: Verdicts): ScreenResult {
-  const verdicts = mergeVerdicts(eventVerdicts, verdictsFromHeaders(message));
+  const merged = mergeVerdicts(eventVerdicts, verdictsFromHeaders(message));
+  const signatureDomains = signatureDomainsIn(message);
+  const verdicts = merged && signatureDomains.length ? { ...merged, signatureDomains } : merged;
   if (!verdicts) {
     return { trace: { step: 'screen', decision: 'no verdicts', why: 'no SES verdicts in the event or headers' } };
   }
@@ -72,14 +104,6 @@ export function screen(message: Pick<ParsedMessage, 'headerLines'>, eventVerdict
   return { verdicts, trace: { step: 'screen', decision: 'pass', why: `${verdicts.source}: ${summary}` } };
 }
 
-/** True when SES judged the sender's own authentication: at least one of SPF or DKIM passed. */
-export function authenticationPassed(verdicts: Verdicts | undefined): boolean | undefined {
-  // DISABLED and PROCESSING_FAILED mean SES did not judge: no verdict, not a failure.
-  const judged = (status?: VerdictStatus) => status === 'PASS' || status === 'FAIL' || status === 'GRAY';
-  if (!verdicts || (!judged(verdicts.spf) && !judged(verdicts.dkim))) return undefined;
-  return verdicts.spf === 'PASS' || verdicts.dkim === 'PASS';
-}
-
 /**
  * The event's verdicts win; where the event did not judge (DISABLED, absent), SES's headers fill in. Safe
  * even if a sender forged those headers: a verdict can only quarantine the sender's own mail or withhold
@@ -90,7 +114,9 @@ function mergeVerdicts(event: Verdicts | undefined, headers: Verdicts | undefine
   const judged = (name: 'spf' | 'dkim' | 'spam' | 'virus' | 'dmarc') => event[name] !== undefined && event[name] !== 'DISABLED';
   const pick = (name: 'spam' | 'virus' | 'spf' | 'dkim' | 'dmarc') => (judged(name) ? event[name] : headers[name] ?? event[name]);
   const authEvidence = judged('spf') || judged('dkim') ? event.authEvidence : headers.authEvidence;
-  return { spam: pick('spam'), virus: pick('virus'), spf: pick('spf'), dkim: pick('dkim'), dmarc: pick('dmarc'), source: event.source, authEvidence };
+  // Domains come from the headers where SES named them: the event names none but the envelope sender.
+  const domains = { spfDomain: headers.spfDomain ?? event.spfDomain, dkimDomains: headers.dkimDomains };
+  return { spam: pick('spam'), virus: pick('virus'), spf: pick('spf'), dkim: pick('dkim'), dmarc: pick('dmarc'), source: event.source, authEvidence, ...domains };
 }
 
 function statusOf(line: string | undefined): VerdictStatus | undefined {
