@@ -4,7 +4,7 @@
  * synthetic, only the given addresses are trusted, and no Message-ID is known (threading says "new").
  */
 import { Readable } from 'node:stream';
-import { routingAddress } from './domain/addresses';
+import { domainOf, isWithinDomain, routingAddress } from './domain/addresses';
 import { ingestInbound } from './domain/ingest';
 import type { InboundPlan } from './domain/plan';
 import type { InboundPorts } from './domain/ports';
@@ -13,7 +13,7 @@ import { discardAttachments } from './parse/parse-mime';
 export interface ExplainOptions {
   /** Forwarders to trust; nobody else is. */
   readonly trusted?: readonly string[];
-  /** The inbox's forwarding address; by default the message's first recipient plays the inbox. */
+  /** The inbox's forwarding address; by default the first recipient under the inbox domain plays the inbox (else the first recipient). */
   readonly inbox?: string;
   /** Our own domain, for loop detection. @default INBOX_DOMAIN or inbox.example.com */
   readonly inboxDomain?: string;
@@ -24,6 +24,11 @@ const EXPLAIN_ACCOUNT = 'explain';
 export interface DryRunOptions {
   /** The only address that routes (normalized); without it every address routes to the one inbox. */
   readonly inbox?: string;
+  /**
+   * Without `inbox`: only addresses under this domain route, when the message has any — so a Google Group
+   * or a colleague in To does not play the inbox (and read as our own, a loop).
+   */
+  readonly inboxDomain?: string;
   readonly trusted: readonly string[];
   /** Message-IDs the inbox already has stored, all in one conversation. @default none */
   readonly knownThreadIds?: readonly string[];
@@ -39,7 +44,8 @@ export function dryRunPorts(raw: Readable, options: DryRunOptions): InboundPorts
     openRaw: async () => raw,
     attachmentSink: () => discardAttachments,
     lookupRoutes: async (addresses) => {
-      const routed = options.inbox ? addresses.filter((address) => address === options.inbox) : addresses;
+      const ours = options.inboxDomain ? addresses.filter((address) => isWithinDomain(domainOf(address), options.inboxDomain!)) : [];
+      const routed = options.inbox ? addresses.filter((address) => address === options.inbox) : ours.length ? ours : addresses;
       return { routes: new Map(routed.map((address) => [address, { inboxId: 'explain', accountId: EXPLAIN_ACCOUNT, address }])) };
     },
     loadInboxContext: async ({ route }) => ({
@@ -68,13 +74,14 @@ export function dryRunPorts(raw: Readable, options: DryRunOptions): InboundPorts
 export async function explainMessage(raw: Readable, options: ExplainOptions = {}): Promise<Record<string, unknown>> {
   const inboxAddress = options.inbox ? routingAddress(options.inbox) : undefined;
   const trusted = (options.trusted ?? []).map((email) => email.trim().toLowerCase());
-  const ports = dryRunPorts(raw, { inbox: inboxAddress, trusted });
+  const inboxDomain = (options.inboxDomain ?? process.env.INBOX_DOMAIN ?? 'inbox.example.com').toLowerCase();
+  const ports = dryRunPorts(raw, { inbox: inboxAddress, trusted, inboxDomain });
   const envelope = {
     raw: { bucket: 'file', key: 'message.eml' },
     recipients: inboxAddress ? [inboxAddress] : [],
     receivedAt: new Date().toISOString(),
   };
-  const plan = await ingestInbound(envelope, ports, { inboxDomain: (options.inboxDomain ?? process.env.INBOX_DOMAIN ?? 'inbox.example.com').toLowerCase() });
+  const plan = await ingestInbound(envelope, ports, { inboxDomain });
   return explanation(plan);
 }
 

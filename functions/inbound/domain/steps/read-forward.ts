@@ -103,12 +103,27 @@ function firstQuoteHeader(text: string): { line: string; index: number } | undef
  */
 function readable(text: string): string {
   const bounded = text.length > READ_LIMIT ? text.slice(0, READ_LIMIT) : text;
-  return bounded
-    .replace(/\r\n?/g, '\n')
-    .split('\n')
-    .map((line) => (line.length > LINE_LIMIT ? line.slice(0, LINE_LIMIT) : line))
+  return unwrapQuoteHeaders(bounded.replace(/\r\n?/g, '\n').split('\n').map((line) => (line.length > LINE_LIMIT ? line.slice(0, LINE_LIMIT) : line)))
     .join('\n')
-    .replace(/(@[^\s<>[\]]{1,255}) \[(?:mailto:)?[^\s[\]@]{1,64}@[^\s[\]]{1,255}\]/g, '$1');
+    .replace(/(@[^\s<>[\]]{1,255})\s{1,3}\[(?:mailto:)?[^\s[\]@]{1,64}@[^\s[\]]{1,255}\]/g, '$1');
+}
+
+/**
+ * mailparser renders HTML-only mail to text wrapped at 80 columns, which splits a long quote header
+ * ("On …, "Name" <address> wrote:") over two lines: joined again when only together they make one.
+ */
+function unwrapQuoteHeaders(lines: string[]): string[] {
+  const joined: string[] = [];
+  for (let index = 0; index < lines.length; index++) {
+    const [line, next] = [lines[index], lines[index + 1]];
+    if (next !== undefined && line.includes('@') && /[:：]\s*$/.test(next) && !QUOTE_HEADER.test(line) && QUOTE_HEADER.test(`${line} ${next}`)) {
+      joined.push(`${line} ${next}`);
+      index++;
+    } else {
+      joined.push(line);
+    }
+  }
+  return joined;
 }
 
 function cleanName(name: string | null | undefined, address: string): string {
