@@ -53,7 +53,7 @@ it('explains why: the forward found and the forwarder trusted, or untrusted, or 
   const byName = (prefix: string) => corpus.find((message) => message.name.startsWith(prefix))!;
   const attribute = async (prefix: string) => (await explained(byName(prefix))).trace.find((entry) => entry.step === 'attribute')!.why;
   expect(await attribute('yahoo/en/prefix/trusted')).toMatch(/found by email-forward-parser.*forwarder agent@acme\.com: on the inbox's trusted forwarders; authenticated \(dmarc=pass for acme\.com\)/);
-  expect(await attribute('new-outlook/en/own-subject/trusted')).toContain('found by header block after header-block');
+  expect(await attribute('new-outlook/en/own-subject/trusted')).toContain('found by our header-block reader (From, Subject and Date or To lines)');
   expect(await attribute('gmail/de/prefix/stranger')).toMatch(/a forwarded block was found \(.+\), but stranger\d+@partner-\d\.example is not a trusted forwarder/);
   expect(await attribute('outlook-2019/en/own-subject/trusted')).toMatch(/^from-header: .*reply: quote header "On 28\/10\/2021 12:46, .* wrote:" followed by history, and no forward prefix in the subject: a reply/);
   expect(await attribute('nested/en/prefix/second-untrusted')).toMatch(/stopped at sam@acme\.com: not a trusted forwarder, so the forward inside its message \(From: .+\) is ignored/);

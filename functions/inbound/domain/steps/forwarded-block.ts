@@ -37,7 +37,7 @@ export interface ForwardedBlock {
   readonly sender: Mailbox;
   readonly fromLine: string;
   /** What made it a block: a separator above, the forward subject, or a whole header block. */
-  readonly because: 'separator' | 'forward-subject' | 'header-block';
+  readonly because: string;
 }
 
 export function findForwardedBlock(text: string, forwardSubject: boolean): ForwardedBlock | undefined {
@@ -51,9 +51,9 @@ export function findForwardedBlock(text: string, forwardSubject: boolean): Forwa
     if (!names.some((name) => SUBJECT_LABELS.has(name))) continue;
     const fromLine = line.replace(/^[\s>*]+/, '').trim();
     const above = lines.slice(Math.max(0, index - 3), index).filter((previous) => previous.trim());
-    if (above.some((previous) => SEPARATOR.test(previous) && !labelOf(previous)?.value)) return { sender, fromLine, because: 'separator' };
-    if (forwardSubject) return { sender, fromLine, because: 'forward-subject' };
-    if (names.some((name) => DATE_LABELS.has(name) || TO_LABELS.has(name))) return { sender, fromLine, because: 'header-block' };
+    if (above.some((previous) => SEPARATOR.test(previous) && !labelOf(previous)?.value)) return { sender, fromLine, because: 'after a separator line' };
+    if (forwardSubject) return { sender, fromLine, because: 'under a forward subject' };
+    if (names.some((name) => DATE_LABELS.has(name) || TO_LABELS.has(name))) return { sender, fromLine, because: 'From, Subject and Date or To lines' };
   }
   return undefined;
 }

@@ -59,11 +59,12 @@ export function readForward(rawText: string, subject: string): ForwardReading {
       found = located(text, { email: normalizeEmail(from.address), name: cleanName(from.name, from.address) }, `email-forward-parser${withSubject ? ' (with the subject)' : ''}`);
       if (found) break;
     }
-    unusable ??= `a forwarded block was found, but its sender "${short(from?.name ?? from?.address ?? '')}" has no usable address`;
+    // The subject alone makes the parser say "forwarded": only a block that names someone is unusable.
+    if (from?.name || from?.address) unusable ??= `a forwarded block was found, but its sender "${short(from.name ?? from.address ?? '')}" has no usable address`;
   }
   if (!found) {
     const block = findForwardedBlock(text, forwardSubject);
-    if (block) found = located(text, block.sender, `header block after ${block.because}`);
+    if (block) found = located(text, block.sender, `our header-block reader (${block.because})`);
   }
   const quoteHeader = firstQuoteHeader(text);
   if (found?.kind === 'forward' && !forwardSubject) {
