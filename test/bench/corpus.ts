@@ -6,7 +6,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
-export type BenchKind = 'fixture' | 'plain' | 'html' | 'forward' | 'reply';
+export type BenchKind = 'fixture' | 'plain' | 'html' | 'forward' | 'reply' | 'attribution';
 
 export interface BenchMessage {
   readonly name: string;

@@ -7,6 +7,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { MailParser } from 'mailparser';
 import { ingestInbound } from '../../functions/inbound/domain/ingest';
+import type { InboundPlan } from '../../functions/inbound/domain/plan';
 import { dryRunPorts } from '../../functions/inbound/explain';
 import { MAILPARSER_OPTIONS } from '../../functions/inbound/parse/parse-mime';
 import { BENCH_INBOX, BenchMessage, fixtureMessages, generatedMessages } from './corpus';
@@ -27,11 +28,25 @@ export interface CpuResult extends CpuFigures {
   readonly byKind: Record<string, CpuFigures>;
 }
 
+/** What mailparser alone gives any consumer of this mail: the subject, the first From address, the text. */
+export interface MailparserOutput {
+  subject: string;
+  from?: string;
+  text: string;
+}
+
 /** The baseline: what any consumer of this mail must pay: one mailparser pass, attachments drained. */
-export async function mailparserOnly(raw: Buffer): Promise<void> {
+export async function mailparserOnly(raw: Buffer): Promise<MailparserOutput> {
   const parser = new MailParser(MAILPARSER_OPTIONS);
+  const output: MailparserOutput = { subject: '', text: '' };
   const drained: Promise<void>[] = [];
-  parser.on('data', (data: { type: string; content?: Readable; release?: () => void }) => {
+  parser.on('headers', (headers: Map<string, unknown>) => {
+    const subject = headers.get('subject');
+    output.subject = typeof subject === 'string' ? subject : '';
+    output.from = (headers.get('from') as { value?: Array<{ address?: string }> } | undefined)?.value?.[0]?.address?.toLowerCase();
+  });
+  parser.on('data', (data: { type: string; text?: string; content?: Readable; release?: () => void }) => {
+    if (data.type === 'text') output.text = data.text ?? '';
     if (data.type !== 'attachment') return;
     drained.push(
       new Promise((resolve, reject) => {
@@ -42,20 +57,21 @@ export async function mailparserOnly(raw: Buffer): Promise<void> {
   });
   await pipeline(Readable.from([raw]), parser);
   await Promise.all(drained);
+  return output;
 }
 
 /** The use case over explain's dry-run ports: one routed inbox, the message's trusted forwarders, no writes. */
-export async function chainOnly(message: BenchMessage): Promise<string> {
+export async function chainOnly(message: Pick<BenchMessage, 'name' | 'raw' | 'trusted'> & Partial<BenchMessage>): Promise<InboundPlan> {
   const ports = dryRunPorts(Readable.from([message.raw]), { inbox: BENCH_INBOX, trusted: message.trusted, knownThreadIds: message.knownThreadIds });
   const envelope = { raw: { bucket: 'bench', key: message.name }, recipients: [BENCH_INBOX], receivedAt: '2025-03-03T10:00:00.000Z' };
-  return (await ingestInbound(envelope, ports, { inboxDomain: 'inbox.example.com' })).outcome;
+  return ingestInbound(envelope, ports, { inboxDomain: 'inbox.example.com' });
 }
 
-type Side = (message: BenchMessage) => Promise<unknown>;
-const baseline: Side = (message) => mailparserOnly(message.raw);
+export type Side = (message: BenchMessage) => Promise<unknown>;
+export const baseline: Side = (message) => mailparserOnly(message.raw);
 
 /** CPU microseconds per kind for `passes` passes over the corpus, one kind at a time. */
-async function cpuByKind(groups: Map<string, BenchMessage[]>, passes: number, side: Side): Promise<Map<string, number>> {
+export async function cpuByKind(groups: Map<string, BenchMessage[]>, passes: number, side: Side): Promise<Map<string, number>> {
   const micros = new Map<string, number>();
   for (let pass = 0; pass < passes; pass++) {
     for (const [kind, messages] of groups) {

@@ -10,6 +10,7 @@ import { startLocalAws } from '../../bin/local/aws-servers';
 import { LOCAL_RESOURCE_ENV, provisionLocalResources } from '../../bin/local/provision';
 import { fixtureMessages, generatedMessages } from './corpus';
 import { measureCpu } from './cpu';
+import { measureAttribution } from './attribution';
 
 const MB = 1024 * 1024;
 const TARGETS = { cpuRatio: 1.25, roundTrips: 3, peakRssMb: 256 };
@@ -40,6 +41,13 @@ async function main(): Promise<void> {
     console.log(`     ${kind.padEnd(8)} ${String(figures.messages).padStart(3)} msgs: ${figures.mailparserUsPerMessage.toFixed(0).padStart(5)} → ${figures.chainUsPerMessage.toFixed(0).padStart(5)} µs/msg, ratio ${figures.ratio.toFixed(2)}`);
   }
   console.log();
+
+  console.log('1b. Attribution: the decision chain against mailparser alone and the naive chain (mailparser + email-forward-parser with and without the subject) ...');
+  const attribution = await measureAttribution();
+  for (const [name, figures] of Object.entries(attribution.corpora)) {
+    console.log(`   ${name.padEnd(11)} ${String(figures.messages).padStart(4)} msgs: mailparser ${figures.mailparserUsPerMessage.toFixed(0)}, naive ${figures.naiveUsPerMessage.toFixed(0)}, chain ${figures.chainUsPerMessage.toFixed(0)} µs/msg; chain ÷ mailparser ${figures.ratioToMailparser.toFixed(2)}, chain ÷ naive ${figures.ratioToNaive.toFixed(2)}`);
+  }
+  console.log(`   named as expected on the attribution corpus (${attribution.accuracy.messages} msgs): chain ${(100 * attribution.accuracy.chain).toFixed(1)}%, naive ${(100 * attribution.accuracy.naive).toFixed(1)}%\n`);
 
   const aws = await startLocalAws();
   let results;
@@ -77,6 +85,11 @@ async function main(): Promise<void> {
   const peakMb = Math.max(results.memory.peakRss, results.memory.maxRss) / MB;
   const summary = [
     { figure: 'CPU per message, chain / mailparser alone', target: `≤ ${TARGETS.cpuRatio}`, measured: fixed(cpu.ratio), met: cpu.ratio <= TARGETS.cpuRatio },
+    ...Object.entries(attribution.corpora).flatMap(([name, figures]) => [
+      { figure: `CPU per message, ${name} corpus, chain / mailparser alone`, target: `≤ ${TARGETS.cpuRatio}`, measured: fixed(figures.ratioToMailparser), met: figures.ratioToMailparser <= TARGETS.cpuRatio },
+      { figure: `CPU per message, ${name} corpus, chain / naive chain`, target: '< 1', measured: fixed(figures.ratioToNaive), met: figures.ratioToNaive < 1 },
+    ]),
+    { figure: 'Attribution corpus named as expected, chain (naive)', target: '100%', measured: `${fixed(100 * attribution.accuracy.chain, 1)}% (${fixed(100 * attribution.accuracy.naive, 1)}%)`, met: attribution.accuracy.chain === 1 },
     { figure: 'Sequential DynamoDB round trips (new, reply)', target: `≤ ${TARGETS.roundTrips}`, measured: `${results.roundTrips.newMessage.dynamoLevels.length}, ${results.roundTrips.reply.dynamoLevels.length}`, met: worstRoundTrips <= TARGETS.roundTrips },
     { figure: 'Peak RSS, 40 MB message (MB)', target: `≤ ${TARGETS.peakRssMb}`, measured: fixed(peakMb, 0), met: peakMb <= TARGETS.peakRssMb && results.memory.problems.length === 0 },
     ...results.throughput.map((run) => ({ figure: `Messages/s, ${run.via}, concurrency ${run.concurrency}`, target: 'all stored', measured: fixed(run.perSecond, 1), met: run.stored === run.messages })),
@@ -84,7 +97,7 @@ async function main(): Promise<void> {
   console.log('\nSummary');
   console.table(summary.map((row) => ({ ...row, met: row.met ? 'yes' : 'NO' })));
 
-  const report = { generatedAt: new Date().toISOString(), durationSeconds: fixed((Date.now() - began) / 1000, 0), machine, targets: TARGETS, summary, cpu, ...results };
+  const report = { generatedAt: new Date().toISOString(), durationSeconds: fixed((Date.now() - began) / 1000, 0), machine, targets: TARGETS, summary, cpu, attribution, ...results };
   writeFileSync(join(__dirname, 'latest.json'), `${JSON.stringify(report, null, 2)}\n`);
   console.log(`Wrote test/bench/latest.json (${report.durationSeconds} s).`);
 }

@@ -43,6 +43,7 @@ export interface ForwardedBlock {
 export function findForwardedBlock(text: string, forwardSubject: boolean): ForwardedBlock | undefined {
   const lines = text.replace(/[\u00a0\u202f]/g, ' ').split(/\r?\n/);
   for (const [index, line] of lines.entries()) {
+    if (!line.includes('@')) continue;
     const label = labelOf(line);
     if (!label || !FROM_LABELS.has(label.name)) continue;
     const sender = mailboxIn(label.value);

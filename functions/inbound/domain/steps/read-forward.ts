@@ -51,16 +51,19 @@ export function readForward(rawText: string, subject: string): ForwardReading {
   const text = readable(rawText);
   let unusable: string | undefined;
   let found: ForwardReading | undefined;
+  // With a forward subject the parser also splits at a From line when no separator is found; when it does
+  // not know the prefix it reads nothing, and is asked again without the subject (separators only).
   for (const withSubject of forwardSubject ? [true, false] : [false]) {
     const result = forwardParser.read(text, withSubject ? subject : undefined);
-    if (!result.forwarded) continue;
-    const from = result.email?.from;
+    const from = result.forwarded ? result.email?.from : undefined;
     if (from?.address && isValidEmail(from.address)) {
-      found = located(text, { email: normalizeEmail(from.address), name: cleanName(from.name, from.address) }, `email-forward-parser${withSubject ? ' (with the subject)' : ''}`);
-      if (found) break;
+      found = located(text, { email: normalizeEmail(from.address), name: cleanName(from.name, from.address) }, `email-forward-parser${withSubject ? ' (with the subject)' : ''}`, result.email.body);
+    } else if (from?.name || from?.address) {
+      // The subject alone makes the parser say "forwarded": only a block that names someone is unusable.
+      unusable ??= `a forwarded block was found, but its sender "${short(from.name ?? from.address ?? '')}" has no usable address`;
     }
-    // The subject alone makes the parser say "forwarded": only a block that names someone is unusable.
-    if (from?.name || from?.address) unusable ??= `a forwarded block was found, but its sender "${short(from.name ?? from.address ?? '')}" has no usable address`;
+    // It read the body with the subject: without it, it would look for the same separators again.
+    if (found || result.forwarded) break;
   }
   if (!found) {
     const block = findForwardedBlock(text, forwardSubject);
@@ -79,20 +82,23 @@ export function readForward(rawText: string, subject: string): ForwardReading {
   return { kind: 'none', why: forwardSubject ? `subject "${short(subject)}" says forward, but no forwarded block was found` : undefined };
 }
 
-/** The sender's line in the text (for evidence) and what follows it (for a forward inside the forward). */
-function located(text: string, sender: Mailbox, how: string): ForwardReading | undefined {
+/**
+ * The sender's line in the text (for evidence) and the forwarded message (where a forward inside the forward
+ * is looked for): the parser's body when it gives one, else what follows the sender's line.
+ */
+function located(text: string, sender: Mailbox, how: string, body?: string): ForwardReading | undefined {
   const at = text.toLowerCase().indexOf(sender.email);
   if (at < 0) return undefined;
   const start = text.lastIndexOf('\n', at) + 1;
   const end = text.indexOf('\n', at);
   const line = text.slice(start, end < 0 ? text.length : end);
-  return { kind: 'forward', sender, evidence: line.replace(/^[\s>*]+/, '').trim(), how, inner: end < 0 ? '' : text.slice(end + 1) };
+  return { kind: 'forward', sender, evidence: line.replace(/^[\s>*]+/, '').trim(), how, inner: body ?? (end < 0 ? '' : text.slice(end + 1)) };
 }
 
 function firstQuoteHeader(text: string): { line: string; index: number } | undefined {
   let index = 0;
   for (const line of text.split('\n')) {
-    if (line.length < 300 && QUOTE_HEADER.test(line)) return { line: line.trim(), index };
+    if (line.length < 300 && endsWithColon(line) && QUOTE_HEADER.test(line)) return { line: line.trim(), index };
     index += line.length + 1;
   }
   return undefined;
@@ -104,20 +110,21 @@ function firstQuoteHeader(text: string): { line: string; index: number } | undef
  */
 function readable(text: string): string {
   const bounded = text.length > READ_LIMIT ? text.slice(0, READ_LIMIT) : text;
-  return unwrapQuoteHeaders(bounded.replace(/\r\n?/g, '\n').split('\n').map((line) => (line.length > LINE_LIMIT ? line.slice(0, LINE_LIMIT) : line)))
-    .join('\n')
-    .replace(/(@[^\s<>[\]]{1,255})\s{1,3}\[(?:mailto:)?[^\s[\]@]{1,64}@[^\s[\]]{1,255}\]/g, '$1');
+  const lines = unwrapQuoteHeaders(bounded.replace(/\r\n?/g, '\n').split('\n')).join('\n');
+  return lines.includes('[') ? lines.replace(/(@[^\s<>[\]]{1,255})\s{1,3}\[(?:mailto:)?[^\s[\]@]{1,64}@[^\s[\]]{1,255}\]/g, '$1') : lines;
 }
 
 /**
- * mailparser renders HTML-only mail to text wrapped at 80 columns, which splits a long quote header
- * ("On …, "Name" <address> wrote:") over two lines: joined again when only together they make one.
+ * Lines are cut to LINE_LIMIT; and mailparser renders HTML-only mail to text wrapped at 80 columns, which
+ * splits a long quote header ("On …, "Name" <address> wrote:") over two lines: joined again when only
+ * together they make one.
  */
 function unwrapQuoteHeaders(lines: string[]): string[] {
   const joined: string[] = [];
   for (let index = 0; index < lines.length; index++) {
-    const [line, next] = [lines[index], lines[index + 1]];
-    if (next !== undefined && line.includes('@') && /[:：]\s*$/.test(next) && !QUOTE_HEADER.test(line) && QUOTE_HEADER.test(`${line} ${next}`)) {
+    const line = lines[index].length > LINE_LIMIT ? lines[index].slice(0, LINE_LIMIT) : lines[index];
+    const next = lines[index + 1];
+    if (next !== undefined && next.length < 300 && endsWithColon(next) && line.includes('@') && !QUOTE_HEADER.test(line) && QUOTE_HEADER.test(`${line} ${next}`)) {
       joined.push(`${line} ${next}`);
       index++;
     } else {
@@ -125,6 +132,11 @@ function unwrapQuoteHeaders(lines: string[]): string[] {
     }
   }
   return joined;
+}
+
+function endsWithColon(line: string): boolean {
+  const end = line.trimEnd();
+  return end.endsWith(':') || end.endsWith('：');
 }
 
 function cleanName(name: string | null | undefined, address: string): string {
