@@ -34,9 +34,9 @@ const FORWARD_SUBJECT = /^\s*(?:\[[^\]]{0,40}\]\s*)?(?:fwd?|fw|tr|wg|rv|enc|pd|v
 const QUOTE_HEADER = /(?:wrote|a écrit|schrieb|escribió|ha scritto|geschreven|escreveu|napsal(?:\(a\))?|skrev|följande|napisał|kirjoitti|написал|написав|ezt írta|napísal|yazdı|scris|napisao|書きました|写道|작성)\s*(?:.{0,60})?[:：]\s*$/i;
 
 /** Mail bodies are read only this far for a forward: blocks sit at the top, and every pattern stays bounded. */
-const READ_LIMIT = 64 * 1024;
+const READ_LIMIT = 32 * 1024;
 /** Longer lines are cut before the forward parser's patterns see them (some backtrack over a line). */
-const LINE_LIMIT = 2000;
+const LINE_LIMIT = 1000;
 
 const forwardParser = new EmailForwardParser();
 
