@@ -2,6 +2,7 @@
  * The hosted-inbox command line.
  *   hosted-inbox explain FILE.eml [--trusted EMAIL]... [--inbox ADDRESS] [--domain DOMAIN]
  *     Prints one JSON object on stdout. Exit 0 on success; 2 on bad usage; 1 when the file cannot be read.
+ *     Without --inbox, a recipient under the inbox domain (--domain) plays the inbox.
  *   hosted-inbox token [--user EMAIL] [--account ID] [--api URL]
  *     Prints a bearer token for a user of the running local stack (`npm start`). Exit 1 if it cannot.
  */

@@ -47,7 +47,8 @@ it('attributes every message of the corpus as expected through explain (in-proce
   const rows = [...cells].map(([cell, { right, total }]) => `${cell.padEnd(32)} ${String(right).padStart(4)}/${String(total).padEnd(4)} ${((100 * right) / total).toFixed(0)}%`);
   console.log(`Attribution corpus, ${corpus.length} messages, per family × form:\n${rows.join('\n')}`);
   expect(wrong).toEqual([]);
-});
+  // ~4 s on two idle cores; the bound leaves room for a machine shared with other work.
+}, 180_000);
 
 it('explains why: the forward found and the forwarder trusted, or untrusted, or a reply', async () => {
   const byName = (prefix: string) => corpus.find((message) => message.name.startsWith(prefix))!;
