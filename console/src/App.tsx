@@ -46,8 +46,8 @@ export function App() {
         </Group>
       </AppShell.Header>
       <AppShell.Navbar p="xs" component="nav" aria-label="Main">
-        <NavLink href="#/channels" label="Inbox settings: Email" active={route === '/channels' || Boolean(connect)} onClick={nav.close} />
-        {isAdmin && ADMIN_PAGES.map((page) => <NavLink key={page.path} href={`#${page.path}`} label={page.label} active={route === page.path} onClick={nav.close} />)}
+        <NavLink variant="filled" href="#/channels" label="Inbox settings: Email" active={route === '/channels' || Boolean(connect)} onClick={nav.close} />
+        {isAdmin && ADMIN_PAGES.map((page) => <NavLink variant="filled" key={page.path} href={`#${page.path}`} label={page.label} active={route === page.path} onClick={nav.close} />)}
       </AppShell.Navbar>
       <AppShell.Main>
         {connect && isAdmin ? <ConnectWizard key={connect[1] ?? 'new'} inboxId={connect[1]} />

@@ -33,7 +33,7 @@ function InboxForwarders({ inbox }: { inbox: Inbox }) {
           <Text fw={600}>{inbox.name} <Text span c="dimmed" size="sm">({inbox.forwardingAddress})</Text></Text>
           <Switch label="Members of the account are trusted" checked={membersTrusted} onChange={(event) => setMembersTrusted(event.currentTarget.checked)} />
           <TagsInput label="Other trusted forwarder addresses" description="Type an address and press Enter" value={addresses} onChange={setAddresses} error={fieldError(save.error, 'addresses')} />
-          <Group><Button type="submit" loading={save.isPending}>Save</Button>{save.isSuccess && <Text size="sm" c="green.9">Saved</Text>}</Group>
+          <Group><Button type="submit" loading={save.isPending}>Save</Button>{save.isSuccess && <Text size="sm" fw={600}>Saved</Text>}</Group>
           {generalError(save.error, ['addresses', 'membersTrusted']) && <Alert color="red" role="alert">{generalError(save.error, ['addresses', 'membersTrusted'])}</Alert>}
         </Stack>
       </form>

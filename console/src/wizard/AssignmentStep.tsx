@@ -1,9 +1,10 @@
 /** Auto-assignment: off, specific users and teams (round robin), or the contact owner with a fallback. */
 import { forwardRef, useImperativeHandle, useState } from 'react';
-import { Alert, MultiSelect, Radio, Stack } from '@mantine/core';
+import { Alert, MultiSelect, Stack } from '@mantine/core';
 import { fieldError, generalError, Inbox, unwrap } from '../api/client';
 import { useTeams, useUsers } from '../api/queries';
 import { useApi } from '../auth/session';
+import { Choices } from '../ui/Choices';
 import type { StepHandle } from './steps';
 import { useSaveInbox } from './useSaveInbox';
 
@@ -22,7 +23,7 @@ export const AssignmentStep = forwardRef<StepHandle, { inbox: Inbox }>(function 
   const teams = useTeams();
   const [mode, setMode] = useState<Mode>(inbox.assignment.mode);
   const [picked, setPicked] = useState<Picked>(() => initialPicks(inbox.assignment));
-  const save = useSaveInbox(() => {
+  const save = useSaveInbox(inbox.inboxId, () => {
     const body = mode === 'off' ? { mode } : mode === 'specific' ? { mode, ...picked } : { mode, fallback: picked };
     return unwrap(api.PUT('/inboxes/{inboxId}/assignment', { params: { path: { inboxId: inbox.inboxId } }, body }));
   });
@@ -33,13 +34,11 @@ export const AssignmentStep = forwardRef<StepHandle, { inbox: Inbox }>(function 
   const teamOptions = (teams.data ?? []).map((team) => ({ value: team.teamId, label: team.name }));
   return (
     <Stack maw={640}>
-      <Radio.Group label="Auto-assign new conversations" value={mode} onChange={(value) => setMode(value as Mode)}>
-        <Stack gap="xs" mt="xs">
-          <Radio value="off" label="Off: conversations stay unassigned" />
-          <Radio value="specific" label="Specific users and teams (in turn, to whoever is available)" />
-          <Radio value="contact-owner" label="Contact owner" />
-        </Stack>
-      </Radio.Group>
+      <Choices label="Auto-assign new conversations" value={mode} onChange={setMode} choices={[
+        { value: 'off', label: 'Off: conversations stay unassigned' },
+        { value: 'specific', label: 'Specific users and teams (in turn, to whoever is available)' },
+        { value: 'contact-owner', label: 'Contact owner' },
+      ]} />
       {mode !== 'off' && (
         <>
           <MultiSelect label={mode === 'specific' ? 'Users' : 'Fallback users (when the contact has no owner, or the owner is away)'} data={userOptions} value={picked.userIds} onChange={(userIds) => setPicked({ ...picked, userIds })} searchable error={fieldError(save.error, `${prefix}userIds`)} />

@@ -3,12 +3,13 @@
  * of account and start a draft inbox; every later step saves through the wizard API, and Finish connects it.
  */
 import { useRef, useState } from 'react';
-import { Alert, Button, Group, Loader, Paper, Radio, Stack, Stepper, Text, TextInput, Title } from '@mantine/core';
+import { Alert, Button, Group, Loader, Paper, Stack, Stepper, Text, TextInput, Title } from '@mantine/core';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { fieldError, generalError, Inbox, unwrap } from '../api/client';
 import { keys, useInbox } from '../api/queries';
 import { useApi } from '../auth/session';
 import { navigate } from '../routes';
+import { Choices } from '../ui/Choices';
 import { AssignmentStep } from './AssignmentStep';
 import { ForwardingStep } from './ForwardingStep';
 import { SenderStep } from './SenderStep';
@@ -40,12 +41,10 @@ function AccountTypeStep({ onNext }: { onNext: () => void }) {
   const [answer, setAnswer] = useState('shared');
   return (
     <Stack>
-      <Radio.Group label="Is this a shared account?" description="A team address such as support@ or info@ that several people answer" value={answer} onChange={setAnswer}>
-        <Stack gap="xs" mt="xs">
-          <Radio value="shared" label="Yes, it's a shared account" />
-          <Radio value="personal" label="No, it's my personal email (not supported: connect the team address you forward)" disabled />
-        </Stack>
-      </Radio.Group>
+      <Choices label="Is this a shared account?" description="A team address such as support@ or info@ that several people answer" value={answer} onChange={setAnswer} choices={[
+        { value: 'shared', label: "Yes, it's a shared account" },
+        { value: 'personal', label: "No, it's my personal email (not supported: connect the team address you forward)", disabled: true },
+      ]} />
       <Group justify="flex-end"><Button onClick={onNext}>Next</Button></Group>
     </Stack>
   );
@@ -67,13 +66,11 @@ function ProviderStep({ onBack, onCreated }: { onBack: () => void; onCreated: (i
   return (
     <form onSubmit={(event) => { event.preventDefault(); create.mutate(); }}>
       <Stack>
-        <Radio.Group label="Which email provider does the team use?" value={provider} onChange={setProvider}>
-          <Stack gap="xs" mt="xs">
-            <Radio value="gmail" label="Gmail (direct connection not supported: choose Other and forward)" disabled />
-            <Radio value="office365" label="Office 365 (direct connection not supported: choose Other and forward)" disabled />
-            <Radio value="other" label="Other email account" />
-          </Stack>
-        </Radio.Group>
+        <Choices label="Which email provider does the team use?" value={provider} onChange={setProvider} choices={[
+          { value: 'gmail', label: 'Gmail (direct connection not supported: choose Other and forward)', disabled: true },
+          { value: 'office365', label: 'Office 365 (direct connection not supported: choose Other and forward)', disabled: true },
+          { value: 'other', label: 'Other email account' },
+        ]} />
         <TextInput label="Inbox name" description="What your team sees in the inbox list" value={name} onChange={(event) => setName(event.currentTarget.value)} required
           error={fieldError(create.error, 'name') ?? generalError(create.error, ['name'])} />
         <Group justify="space-between">
@@ -120,7 +117,7 @@ function InboxSteps({ inbox, step, setStep }: { inbox: Inbox; step: number; setS
       {step === 4 && <TicketsStep ref={current} inbox={inbox} />}
       {step === 5 && <ForwardingStep inbox={inbox} />}
       {last && inbox.setup.missing.length > 0 && (
-        <Text c="orange.9" size="sm">Still needed before finishing: {inbox.setup.missing.map((missing) => missing.replaceAll('-', ' ')).join(', ')}.</Text>
+        <Text fw={600} size="sm">Still needed before finishing: {inbox.setup.missing.map((missing) => missing.replaceAll('-', ' ')).join(', ')}.</Text>
       )}
       {connect.error && <Alert color="red" role="alert">{connect.error.message}</Alert>}
       <Group justify="space-between">

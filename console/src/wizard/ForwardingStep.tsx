@@ -12,6 +12,7 @@ export function ForwardingStep({ inbox }: { inbox: Inbox }) {
   const [dialogOpen, dialog] = useDisclosure(false);
   const [draft, setDraft] = useState(localPart);
   const save = useSaveInbox(
+    inbox.inboxId,
     (body: { localPart: string }) => unwrap(api.PUT('/inboxes/{inboxId}/forwarding-address', { params: { path: { inboxId: inbox.inboxId } }, body })),
     dialog.close,
   );
@@ -28,7 +29,7 @@ export function ForwardingStep({ inbox }: { inbox: Inbox }) {
       <Alert color="orange" title="This address cannot change after this step">
         Once you finish, the forwarding address is fixed: your forwarding rules depend on it.
       </Alert>
-      <Modal opened={dialogOpen} onClose={dialog.close} title="Customize the forwarding address">
+      <Modal opened={dialogOpen} onClose={dialog.close} title="Customize the forwarding address" closeButtonProps={{ 'aria-label': 'Close the dialog' }}>
         <form onSubmit={(event) => { event.preventDefault(); save.mutate({ localPart: draft.trim() }); }}>
           <Stack>
             <TextInput label="Address" value={draft} onChange={(event) => setDraft(event.currentTarget.value)} rightSection={<Text size="sm" c="dimmed" pr="sm">@{domain}</Text>} rightSectionWidth={domain.length * 8 + 24} data-autofocus

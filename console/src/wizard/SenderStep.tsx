@@ -3,11 +3,12 @@
  * verified by a link), saved as they are typed so the API's own From preview shows beside the form.
  */
 import { useEffect, useState } from 'react';
-import { Alert, Avatar, Badge, Button, Code, Grid, Group, Paper, Radio, Stack, Text, TextInput, Title } from '@mantine/core';
+import { Alert, Avatar, Badge, Button, Code, Grid, Group, Paper, Stack, Text, TextInput, Title } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { fieldError, generalError, Inbox, unwrap } from '../api/client';
 import { useInbox } from '../api/queries';
 import { useApi } from '../auth/session';
+import { Choices } from '../ui/Choices';
 import { useSaveInbox } from './useSaveInbox';
 
 type NameMode = NonNullable<Inbox['senderName']>['mode'];
@@ -24,12 +25,13 @@ export function SenderStep({ inbox, domain }: { inbox: Inbox; domain: string }) 
   const [username, setUsername] = useState(inbox.senderAddress?.mode === 'default' ? inbox.senderAddress.username : 'support');
   const [customAddress, setCustomAddress] = useState(inbox.senderAddress?.mode === 'custom' ? inbox.senderAddress.address : '');
 
-  const saveName = useSaveInbox((body: { mode: NameMode; companyName: string }) => unwrap(api.PUT('/inboxes/{inboxId}/sender-name', { ...path, body })));
-  const saveAddress = useSaveInbox((body: { mode: 'default'; username: string } | { mode: 'custom'; address: string }) =>
+  const saveName = useSaveInbox(inbox.inboxId, (body: { mode: NameMode; companyName: string }) => unwrap(api.PUT('/inboxes/{inboxId}/sender-name', { ...path, body })));
+  const saveAddress = useSaveInbox(inbox.inboxId, (body: { mode: 'default'; username: string } | { mode: 'custom'; address: string }) =>
     unwrap(api.PUT('/inboxes/{inboxId}/sender-address', { ...path, body })));
-  const verify = useSaveInbox(async () => {
+  const verify = useSaveInbox(inbox.inboxId, async () => {
     if (inbox.senderAddress?.mode !== 'custom' || inbox.senderAddress.address !== customAddress.trim()) {
-      await saveAddress.mutateAsync({ mode: 'custom', address: customAddress.trim() });
+      // Inside this save, not a second one: saves of an inbox wait for each other.
+      await unwrap(api.PUT('/inboxes/{inboxId}/sender-address', { ...path, body: { mode: 'custom', address: customAddress.trim() } }));
     }
     return unwrap(api.POST('/inboxes/{inboxId}/sender-address/verification', path));
   });
@@ -56,20 +58,12 @@ export function SenderStep({ inbox, domain }: { inbox: Inbox; domain: string }) 
     <Grid gap="xl">
       <Grid.Col span={{ base: 12, md: 7 }}>
         <Stack>
-          <Radio.Group label="Sender name" description="How your emails are signed in the From line" value={nameMode} onChange={(value) => setNameMode(value as NameMode)}>
-            <Stack gap="xs" mt="xs">
-              <Radio value="agent-and-company" label="Agent and company name" />
-              <Radio value="company" label="Company name only" />
-            </Stack>
-          </Radio.Group>
+          <Choices label="Sender name" description="How your emails are signed in the From line" value={nameMode} onChange={setNameMode}
+            choices={[{ value: 'agent-and-company', label: 'Agent and company name' }, { value: 'company', label: 'Company name only' }]} />
           <TextInput label="Company name" value={companyName} onChange={(event) => setCompanyName(event.currentTarget.value)} required error={fieldError(saveName.error, 'companyName') ?? generalError(saveName.error, ['companyName', 'mode'])} />
 
-          <Radio.Group label="Sender address" description="The address your replies come from" value={addressMode} onChange={(value) => setAddressMode(value as AddressMode)}>
-            <Stack gap="xs" mt="xs">
-              <Radio value="default" label="Default address (ready to send)" />
-              <Radio value="custom" label="Custom address (your own domain, verified by email)" />
-            </Stack>
-          </Radio.Group>
+          <Choices label="Sender address" description="The address your replies come from" value={addressMode} onChange={setAddressMode}
+            choices={[{ value: 'default', label: 'Default address (ready to send)' }, { value: 'custom', label: 'Custom address (your own domain, verified by email)' }]} />
           {addressMode === 'default' ? (
             <TextInput label="Username" value={username} onChange={(event) => setUsername(event.currentTarget.value)} rightSection={<Text size="sm" c="dimmed" pr="sm">@{domain}</Text>} rightSectionWidth={domain.length * 8 + 24} required error={fieldError(saveAddress.error, 'username') ?? generalError(saveAddress.error, ['username', 'address'])} />
           ) : (
@@ -112,8 +106,8 @@ function SenderPreview({ inbox }: { inbox: Inbox }) {
               <Text size="sm" c="dimmed">Thanks for reaching out! …</Text>
             </div>
           </Group>
-          <Code block>{preview.header}</Code>
-          {!preview.canSend && <Text size="sm" c="orange.9">Replies can be sent once the custom address is verified.</Text>}
+          <Code block style={{ whiteSpace: 'pre-wrap', overflowWrap: 'anywhere' }}>{preview.header}</Code>
+          {!preview.canSend && <Text size="sm" fw={600}>Replies can be sent once the custom address is verified.</Text>}
         </Stack>
       ) : (
         <Text size="sm" c="dimmed">Fill in the company name and sender address to see the preview.</Text>

@@ -22,7 +22,7 @@ export const TicketsStep = forwardRef<StepHandle, { inbox: Inbox }>(function Tic
   const firstPipeline = pipelines.data?.[0];
   const template: Template | undefined = edited ?? (firstPipeline && { name: '{{subject}}', pipelineId: firstPipeline.pipelineId, stageId: firstPipeline.stages[0]?.stageId ?? '', priority: 'medium', owner: { type: 'assignee' } });
 
-  const save = useSaveInbox(() => {
+  const save = useSaveInbox(inbox.inboxId, () => {
     const body = enabled && template ? { enabled: true as const, template } : { enabled: false as const };
     return unwrap(api.PUT('/inboxes/{inboxId}/tickets', { params: { path: { inboxId: inbox.inboxId } }, body }));
   });
@@ -48,7 +48,7 @@ export const TicketsStep = forwardRef<StepHandle, { inbox: Inbox }>(function Tic
       )}
       {fieldError(save.error, 'template') && <Alert color="red" role="alert">Ticket properties: {fieldError(save.error, 'template')}</Alert>}
       {generalError(save.error, ['template', 'enabled']) && <Alert color="red" role="alert">{generalError(save.error, ['template', 'enabled'])}</Alert>}
-      <Drawer opened={panelOpen} onClose={panel.close} position="right" title="Edit ticket">
+      <Drawer opened={panelOpen} onClose={panel.close} position="right" title="Edit ticket" closeButtonProps={{ 'aria-label': 'Close the ticket panel' }}>
         {template && (
           <Stack>
             <TextInput label="Ticket name" description="{{subject}}, {{contact.name}}, {{contact.email}}, {{inbox.name}}" value={template.name} onChange={(event) => update({ name: event.currentTarget.value })} error={templateError('name')} />
