@@ -8,7 +8,7 @@ import { Pipelines } from './pages/Pipelines';
 import { Teams } from './pages/Teams';
 import { TrustedForwarders } from './pages/TrustedForwarders';
 import { Users } from './pages/Users';
-import { navigate, useRoute } from './routes';
+import { useRoute } from './routes';
 import { ConnectWizard } from './wizard/ConnectWizard';
 
 const ADMIN_PAGES = [
@@ -57,5 +57,3 @@ export function App() {
     </AppShell>
   );
 }
-
-export { navigate };

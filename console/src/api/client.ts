@@ -5,9 +5,7 @@ import type { components, paths } from './schema';
 export type Schemas = components['schemas'];
 export type Inbox = Schemas['InboxView'];
 export type Channel = Schemas['Channel'];
-export type User = Schemas['User'];
 export type Team = Schemas['Team'];
-export type Pipeline = Schemas['Pipeline'];
 export type Api = ReturnType<typeof createApi>;
 
 export interface FieldIssue {
