@@ -6,17 +6,18 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { Browser, chromium, Page } from 'playwright-core';
 
-/** The system Chromium; a clear failure (never a skip) when it is missing. */
+/** The system Chromium (or exactly CHROMIUM_PATH when set); a clear failure, never a skip, when it is missing. */
 export function chromiumPath(): string {
-  const candidates = [process.env.CHROMIUM_PATH, 'chromium', 'chromium-browser'].filter((name): name is string => Boolean(name));
-  for (const candidate of candidates) {
+  const wanted = process.env.CHROMIUM_PATH;
+  for (const candidate of wanted ? [wanted] : ['chromium', 'chromium-browser']) {
     try {
-      return execFileSync('sh', ['-c', 'command -v "$1"', 'sh', candidate], { encoding: 'utf8' }).trim() || candidate;
+      const found = execFileSync('/bin/sh', ['-c', 'command -v "$1"', 'sh', candidate], { encoding: 'utf8' }).trim();
+      if (found) return found;
     } catch {
       // not this one
     }
   }
-  throw new Error('The console tests need Chromium: install it with  apt-get install -y chromium  (or set CHROMIUM_PATH). .ci/run installs it.');
+  throw new Error(`The console tests need Chromium${wanted ? ` at CHROMIUM_PATH=${wanted}` : ''}: install it with  apt-get install -y chromium  (.ci/run does).`);
 }
 
 export function launchChromium(): Promise<Browser> {
