@@ -8,7 +8,11 @@ import { join } from 'node:path';
 import { S3Client } from '@aws-sdk/client-s3';
 import { startLocalAws } from './local/aws-servers';
 import { LOCAL_RESOURCE_ENV, provisionLocalResources } from './local/provision';
-import { startLocalHttpApi } from './local/http-api';
+import { LOCAL_TOKEN_PATH, startLocalHttpApi } from './local/http-api';
+import { CONSOLE_PATH, ensureConsoleBuilt } from './local/console-files';
+import { DynamoDirectory } from '../functions/adapters/dynamo-directory';
+import { dynamo } from '../functions/commons/clients';
+import { config } from '../functions/commons/env';
 import { loadLocalAuth } from './local/local-auth';
 import { localIdentity, seedDemoAccount } from './local/seed';
 import { startSmtpInbound } from './local/smtp-inbound';
@@ -30,7 +34,16 @@ function checkDataVersion(dataDir: string): void {
   writeFileSync(versionFile, `${LOCAL_DATA_VERSION}\n`);
 }
 
+/** The web console signs in locally by picking one of the demo account's users (read on every page load). */
+function consoleConfig(accountId: string) {
+  return async () => {
+    const users = await new DynamoDirectory(dynamo(), config().tables.inboxes).users(accountId);
+    return { apiUrl: '', auth: { kind: 'local', tokenPath: LOCAL_TOKEN_PATH, users: users.map(({ email, name }) => ({ email, name })) } };
+  };
+}
+
 async function main(): Promise<void> {
+  ensureConsoleBuilt();
   const dataDir = process.env.HOSTED_INBOX_DATA ?? join(process.cwd(), '.local', 'data');
   checkDataVersion(dataDir);
   const aws = await startLocalAws({
@@ -55,6 +68,7 @@ async function main(): Promise<void> {
     port: port('API_PORT', 3000),
     auth: await loadLocalAuth(join(dataDir, 'local-auth.json')),
     identityFor: localIdentity,
+    console: { runtimeConfig: consoleConfig(demo.accountId) },
   });
 
   // Links in verification emails point here (read by the handlers on first use).
@@ -64,6 +78,7 @@ async function main(): Promise<void> {
   console.log(`
 hosted-inbox is running locally${demo.created ? ' (demo account created)' : ''}. Data: ${dataDir}
 
+  Web console               ${api.url}${CONSOLE_PATH}   (sign in by picking a demo user)
   HTTP API                  ${api.url}   (bearer token: ${tokenCommand} [--user EMAIL])
   SMTP (plays SES inbound)  smtp://127.0.0.1:${smtp.port}
   DynamoDB Local            ${aws.endpoints.dynamodb}

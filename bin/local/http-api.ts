@@ -5,11 +5,12 @@
  * same Lambda handler module. Only used by `npm start` and the tests.
  */
 import { randomUUID } from 'node:crypto';
-import { createServer, IncomingMessage, ServerResponse } from 'node:http';
+import { createServer, IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { API_ROUTES, ApiFunctionName, ApiRoute, routeKey } from '../../functions/api/routes';
 import type { LocalAuth, LocalIdentity } from './local-auth';
+import { ConsoleOptions, consoleFiles } from './console-files';
 
 type LambdaHandler = (event: any) => Promise<APIGatewayProxyStructuredResultV2>;
 
@@ -35,6 +36,8 @@ export interface LocalHttpApiOptions {
   readonly allowedOrigins?: readonly string[];
   /** Finds the user behind an email (in an account, or the default one) for the dev token route. @default - the route answers 404 */
   readonly identityFor?: (email: string, accountId?: string) => Promise<LocalIdentity | undefined>;
+  /** Serves the web console under /console/ on this server's origin. @default - not served */
+  readonly console?: ConsoleOptions;
 }
 
 export interface LocalHttpApi {
@@ -99,11 +102,25 @@ function claimStrings(claims: Record<string, unknown>): Record<string, string> {
   return Object.fromEntries(Object.entries(claims).map(([key, value]) => [key, typeof value === 'string' ? value : JSON.stringify(value)]));
 }
 
+/**
+ * Who may mint a token: this machine's own tools (no Origin) and the web console served from this server's own
+ * origin. A page of any other origin (an Origin header naming it, or a cross-site fetch or navigation) and any
+ * other Host name (DNS rebinding) are refused.
+ */
+export function mayMintLocalToken(headers: IncomingHttpHeaders, port: number): boolean {
+  const host = headers.host ?? '';
+  if (host !== `127.0.0.1:${port}` && host !== `localhost:${port}`) return false;
+  if (headers.origin !== undefined && headers.origin !== `http://${host}`) return false;
+  const site = headers['sec-fetch-site'];
+  return site === undefined || site === 'same-origin' || site === 'none';
+}
+
 export async function startLocalHttpApi(options: LocalHttpApiOptions): Promise<LocalHttpApi> {
   const allowed = options.allowedOrigins ?? ['*'];
   const corsHeaders = (origin: string | undefined): Record<string, string> =>
     origin && (allowed.includes('*') || allowed.includes(origin)) ? { 'access-control-allow-origin': origin, vary: 'origin' } : {};
 
+  const serveConsole = options.console && consoleFiles(options.console);
   let port = 0;
   const serve = async (request: IncomingMessage, response: ServerResponse) => {
     const url = new URL(request.url ?? '/', 'http://localhost');
@@ -122,14 +139,15 @@ export async function startLocalHttpApi(options: LocalHttpApiOptions): Promise<L
       return;
     }
     if (method === 'GET' && url.pathname === LOCAL_TOKEN_PATH) {
-      // Only for this machine's own tools: a web page (DNS rebinding, another Host) must not mint tokens.
-      if (origin || !/^(127\.0\.0\.1|localhost)(:\d+)?$/.test(request.headers.host ?? '')) return send(response, 403, JSON.stringify({ message: 'Forbidden' }));
+      if (!mayMintLocalToken(request.headers, port)) return send(response, 403, JSON.stringify({ message: 'Forbidden' }));
       const email = url.searchParams.get('email')?.toLowerCase() ?? '';
       const accountId = url.searchParams.get('account') ?? undefined;
       const identity = email && options.identityFor ? await options.identityFor(email, accountId) : undefined;
       if (!identity) return send(response, 404, JSON.stringify({ message: `no local user ${email || '(none given)'}` }));
       return send(response, 200, JSON.stringify({ token: await options.auth.sign(identity), ...identity }));
     }
+
+    if (serveConsole && (await serveConsole(method, url.pathname, response))) return;
 
     const found = match(method, url.pathname);
     if (!found) return send(response, 404, JSON.stringify({ message: 'Not Found' }), cors);
