@@ -7,6 +7,7 @@ import * as ses from 'aws-cdk-lib/aws-ses';
 import { Construct } from 'constructs';
 import { InboxUserPool } from './inbox-api';
 import { InboxData } from './inbox-data';
+import { SesReceivingRegionRule } from './receiving-region';
 
 export interface StatefulStackProps extends StackProps {
   /** The inbox domain, e.g. `inbox.example.com`. */
@@ -31,6 +32,8 @@ export class StatefulStack extends Stack {
 
   constructor(scope: Construct, id: string, props: StatefulStackProps) {
     super(scope, id, props);
+    // Before anything is created (and retained): a region without SES receiving would only collect nothing.
+    new SesReceivingRegionRule(this, 'SesReceivingRegion');
     this.data = new InboxData(this, 'Data', {
       rawMailRetention: Duration.days(props.rawMailRetentionDays ?? 365),
     });
