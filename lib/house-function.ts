@@ -10,8 +10,12 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import { NagSuppressions } from 'cdk-nag';
 import { Construct } from 'constructs';
 import { TABLES, TableKey } from '../functions/commons/table-design';
+
+/** cdk-nag's `appliesTo` for an IAM resource ending in `suffix`, however the table or bucket ARN is referenced. */
+const resourcesEndingIn = (suffix: string) => ({ regex: `/^Resource::.*${suffix.replace(/[/*.]/g, (c) => `\\${c}`)}$/` });
 
 /**
  * ESM output, because email-forward-parser is ESM-only and calls `createRequire(import.meta.url)`, which a
@@ -137,6 +141,21 @@ export class HouseFunction extends Construct implements iam.IGrantable {
       },
     });
     this.grantPrincipal = this.function.grantPrincipal;
+    NagSuppressions.addResourceSuppressions(
+      this.function,
+      [
+        {
+          id: 'AwsSolutions-IAM4',
+          reason: 'AWSLambdaBasicExecutionRole only lets the function write its own logs (into the log group above).',
+          appliesTo: ['Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole'],
+        },
+        {
+          id: 'AwsSolutions-L1',
+          reason: 'Node.js 22 on purpose: the bundles target node22 and are tested on it; move runtime and target together.',
+        },
+      ],
+      true,
+    );
   }
 
   /**
@@ -150,6 +169,7 @@ export class HouseFunction extends Construct implements iam.IGrantable {
       this.function.addEnvironment(TABLES[key].envVar, table.tableName);
       table.grant(this.function, ...[...new Set(actions)].map((action) => `dynamodb:${action}`));
     }
+    this.suppressWildcards('DynamoDB actions on the global secondary indexes of the named tables (Query by index).', ['/index/*']);
     return this;
   }
 
@@ -166,6 +186,8 @@ export class HouseFunction extends Construct implements iam.IGrantable {
         new iam.PolicyStatement({ actions: ['s3:PutObject', 's3:AbortMultipartUpload'], resources: objects(access.writePrefixes) }),
       );
     }
+    const prefixes = [...(access.readPrefixes ?? []), ...(access.writePrefixes ?? [])];
+    this.suppressWildcards('Objects under one key prefix of the mail bucket, never the whole bucket.', prefixes.map((prefix) => `/${prefix}*`));
     if (access.listBucket) {
       this.function.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:ListBucket'], resources: [bucket.bucketArn] }));
     }
@@ -188,6 +210,16 @@ export class HouseFunction extends Construct implements iam.IGrantable {
         conditions: { StringLike: { 'ses:FromAddress': [fromAddress, `*<${fromAddress}>`] } },
       }),
     );
+    this.suppressWildcards(
+      "SES authorizes a send against the sender's identity and, in the sandbox, each recipient's verified identity; ses:FromAddress pins the sender.",
+      [':identity/*'],
+    );
     return this;
+  }
+
+  /** Accepts cdk-nag's IAM5 for resources ending in these wildcards, for the reason given. */
+  private suppressWildcards(reason: string, suffixes: readonly string[]): void {
+    if (suffixes.length === 0) return;
+    NagSuppressions.addResourceSuppressions(this.function, [{ id: 'AwsSolutions-IAM5', reason, appliesTo: suffixes.map(resourcesEndingIn) }], true);
   }
 }

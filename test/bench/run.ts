@@ -1,6 +1,7 @@
 /**
  * `npm run bench`: the inbound chain's figures against its targets, on this machine, with its own local AWS
- * stack (free ports, stopped at the end). Prints a summary and writes test/bench/latest.json for the README.
+ * stack (free ports, stopped at the end). Prints a summary and writes test/bench/latest.json (ignored by git: the
+ * README keeps the figures worth keeping).
  * BENCH_MESSAGES sets the throughput run's size (default 300).
  */
 import { writeFileSync } from 'node:fs';
@@ -10,6 +11,7 @@ import { startLocalAws } from '../../bin/local/aws-servers';
 import { LOCAL_RESOURCE_ENV, provisionLocalResources } from '../../bin/local/provision';
 import { fixtureMessages, generatedMessages } from './corpus';
 import { measureCpu } from './cpu';
+import { BUNDLE_TARGETS, measureBundles, printBundles } from './bundles';
 
 const MB = 1024 * 1024;
 const TARGETS = { cpuRatio: 1.25, roundTrips: 3, peakRssMb: 256 };
@@ -39,6 +41,11 @@ async function main(): Promise<void> {
   for (const [kind, figures] of Object.entries(cpu.byKind)) {
     console.log(`     ${kind.padEnd(8)} ${String(figures.messages).padStart(3)} msgs: ${figures.mailparserUsPerMessage.toFixed(0).padStart(5)} → ${figures.chainUsPerMessage.toFixed(0).padStart(5)} µs/msg, ratio ${figures.ratio.toFixed(2)}`);
   }
+  console.log();
+
+  console.log(`1b. Lambda bundles as cdk synth builds them: size (≤ ${BUNDLE_TARGETS.maxBytes / 1024} KB) and cold import in a fresh process (≤ ${BUNDLE_TARGETS.maxImportMs} ms), median of 5 ...`);
+  const bundles = measureBundles();
+  printBundles(bundles);
   console.log();
 
   const aws = await startLocalAws();
@@ -79,12 +86,18 @@ async function main(): Promise<void> {
     { figure: 'CPU per message, chain / mailparser alone', target: `≤ ${TARGETS.cpuRatio}`, measured: fixed(cpu.ratio), met: cpu.ratio <= TARGETS.cpuRatio },
     { figure: 'Sequential DynamoDB round trips (new, reply)', target: `≤ ${TARGETS.roundTrips}`, measured: `${results.roundTrips.newMessage.dynamoLevels.length}, ${results.roundTrips.reply.dynamoLevels.length}`, met: worstRoundTrips <= TARGETS.roundTrips },
     { figure: 'Peak RSS, 40 MB message (MB)', target: `≤ ${TARGETS.peakRssMb}`, measured: fixed(peakMb, 0), met: peakMb <= TARGETS.peakRssMb && results.memory.problems.length === 0 },
+    ...bundles.map((bundle) => ({
+      figure: `Bundle ${bundle.function}: KB, import ms`,
+      target: `≤ ${BUNDLE_TARGETS.maxBytes / 1024}, ≤ ${BUNDLE_TARGETS.maxImportMs}`,
+      measured: `${fixed(bundle.bytes / 1024, 0)}, ${fixed(bundle.importMs, 0)}`,
+      met: bundle.bytes <= BUNDLE_TARGETS.maxBytes && bundle.importMs <= BUNDLE_TARGETS.maxImportMs,
+    })),
     ...results.throughput.map((run) => ({ figure: `Messages/s, ${run.via}, concurrency ${run.concurrency}`, target: 'all stored', measured: fixed(run.perSecond, 1), met: run.stored === run.messages })),
   ];
   console.log('\nSummary');
   console.table(summary.map((row) => ({ ...row, met: row.met ? 'yes' : 'NO' })));
 
-  const report = { generatedAt: new Date().toISOString(), durationSeconds: fixed((Date.now() - began) / 1000, 0), machine, targets: TARGETS, summary, cpu, ...results };
+  const report = { generatedAt: new Date().toISOString(), durationSeconds: fixed((Date.now() - began) / 1000, 0), machine, targets: { ...TARGETS, bundles: BUNDLE_TARGETS }, summary, cpu, bundles, ...results };
   writeFileSync(join(__dirname, 'latest.json'), `${JSON.stringify(report, null, 2)}\n`);
   console.log(`Wrote test/bench/latest.json (${report.durationSeconds} s).`);
 }
