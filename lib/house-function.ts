@@ -127,16 +127,17 @@ export class HouseFunction extends Construct implements iam.IGrantable {
         target: 'node22',
         banner: ESM_REQUIRE_BANNER,
         minify: true,
-        // Function and class names survive minification, so stack traces stay readable without source maps:
-        // `--enable-source-maps` makes Node parse the whole map at every cold start (tens of ms on a 1 MB bundle).
-        // The map still ships beside the bundle (not loaded) for decoding a trace by hand.
-        keepNames: true,
+        // The map ships beside the bundle but is not loaded: `--enable-source-maps` makes Node parse the whole map
+        // at every cold start. To read a minified trace, set NODE_OPTIONS=--enable-source-maps on the function
+        // for a while (see the README).
         sourceMap: true,
         sourceMapMode: SourceMapMode.EXTERNAL,
         sourcesContent: false,
         // Bundle the AWS SDK too: the versions in package-lock.json are the ones tested, and only what is
         // imported ships.
         bundleAwsSDK: true,
+        // The SDK's browser user-agent parser: only browser builds call it (a lazy import), so Node never loads it.
+        externalModules: ['bowser'],
         esbuildArgs: { '--tree-shaking': 'true' },
       },
     });
