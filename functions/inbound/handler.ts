@@ -41,7 +41,7 @@ export async function handler(event: unknown): Promise<SQSBatchResponse | void> 
       logger.removeKeys(['receiptKey']);
     }
   }
-  metrics.publishStoredMetrics();
+  if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
   if (parsed.source === 'sqs') return { batchItemFailures: [...failedQueueMessages].map((itemIdentifier) => ({ itemIdentifier })) };
   if (firstError) throw firstError;
 }
