@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 /**
- * CDK entry point (`cdk.json`: `npx tsx bin/app.ts`). Context: domain (required), rawMailRetentionDays, alarmEmail,
- * terminationProtection, allowedOrigins, jwtIssuer + jwtAudience, apiRateLimit, apiBurstLimit (see the README).
+ * CDK entry point (`cdk.json`: `npx tsx bin/app.ts`). Context: domain (required, no default), receiptRuleSet,
+ * rawMailRetentionDays, alarmEmail, terminationProtection, allowedOrigins, jwtIssuer + jwtAudience, apiRateLimit,
+ * apiBurstLimit, inboundMaxConcurrency, apiReservedConcurrency (see the README). The region must be one where SES
+ * receives mail.
  */
 import { App } from 'aws-cdk-lib';
 import { createHostedInbox } from '../lib/hosted-inbox';

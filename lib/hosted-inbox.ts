@@ -3,6 +3,8 @@
  */
 import { App } from 'aws-cdk-lib';
 import { DEFAULT_API_THROTTLE } from './inbox-api';
+import { SES_RULE_NAME } from './mail-receiving';
+import { assertSesReceivingRegion } from './receiving-region';
 import { StatefulStack } from './stateful-stack';
 import { StatelessStack, StatelessStackProps } from './stateless-stack';
 
@@ -17,7 +19,16 @@ export interface HostedInboxConfig {
   readonly jwt?: { readonly issuer: string; readonly audience: readonly string[] };
   readonly apiRateLimit: number;
   readonly apiBurstLimit: number;
+  /** An existing (active) receipt rule set to join; undefined: ours is created and activated. */
+  readonly receiptRuleSet?: string;
+  /** Most concurrent inbound invocations. */
+  readonly inboundMaxConcurrency: number;
+  /** Concurrency reserved per API function; undefined: none. */
+  readonly apiReservedConcurrency?: number;
 }
+
+/** 5 of a new account's 10: inbound mail waits in the queue rather than take the API's share. */
+export const DEFAULT_INBOUND_MAX_CONCURRENCY = 5;
 
 /** Lowercase labels of letters, digits and inner hyphens, at least two labels, at most 253 characters. */
 const DNS_NAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]([a-z0-9-]{0,61}[a-z0-9])?$/;
@@ -32,10 +43,17 @@ function list(value: unknown): unknown[] {
   return Array.isArray(value) ? value : [value];
 }
 
-/** Reads and checks the context, failing with a message that says what to pass. */
-export function readConfig(app: App): HostedInboxConfig {
+/**
+ * Reads and checks the context, failing with a message that says what to pass. `region` is where the CLI will
+ * deploy the env-agnostic stacks (CDK_DEFAULT_REGION, from the profile or AWS_REGION) when it knows it.
+ */
+export function readConfig(app: App, region: string | undefined = process.env.CDK_DEFAULT_REGION): HostedInboxConfig {
   const context = (key: string): unknown => app.node.tryGetContext(key);
   const domain = context('domain');
+  if (domain === undefined) {
+    // No default on purpose: deploying a placeholder domain would still replace the account's active rule set.
+    throw new Error('Context "domain" is required: the domain the hosted addresses live under, e.g. -c domain=inbox.example.com');
+  }
   if (typeof domain !== 'string' || !DNS_NAME.test(domain)) {
     throw new Error(
       `Context "domain" must be a lowercase DNS name such as inbox.example.com (got ${JSON.stringify(domain)}). ` +
@@ -56,6 +74,14 @@ export function readConfig(app: App): HostedInboxConfig {
     throw new Error(`Context "alarmEmail" must be an email address (got ${JSON.stringify(alarmEmail)})`);
   }
   const protection = context('terminationProtection');
+  assertSesReceivingRegion(region);
+  const receiptRuleSet = context('receiptRuleSet');
+  if (receiptRuleSet !== undefined && (typeof receiptRuleSet !== 'string' || !SES_RULE_NAME.test(receiptRuleSet))) {
+    throw new Error(
+      'Context "receiptRuleSet" must name an existing SES receipt rule set: letters, digits, ".", "_" or "-", ' +
+        `starting and ending with a letter or digit, at most 63 characters (got ${JSON.stringify(receiptRuleSet)})`,
+    );
+  }
   return {
     domain,
     rawMailRetentionDays,
@@ -65,7 +91,20 @@ export function readConfig(app: App): HostedInboxConfig {
     jwt: readJwt(context('jwtIssuer'), context('jwtAudience')),
     apiRateLimit: readLimit('apiRateLimit', context('apiRateLimit'), DEFAULT_API_THROTTLE.rateLimit, false),
     apiBurstLimit: readLimit('apiBurstLimit', context('apiBurstLimit'), DEFAULT_API_THROTTLE.burstLimit, true),
+    receiptRuleSet: receiptRuleSet as string | undefined,
+    inboundMaxConcurrency: readWhole('inboundMaxConcurrency', context('inboundMaxConcurrency'), 2, 1000) ?? DEFAULT_INBOUND_MAX_CONCURRENCY,
+    apiReservedConcurrency: readWhole('apiReservedConcurrency', context('apiReservedConcurrency'), 1, 1000),
   };
+}
+
+/** A whole number within [min, max], from cdk.json (a number) or -c (a string); undefined when not set. */
+function readWhole(key: string, raw: unknown, min: number, max: number): number | undefined {
+  if (raw === undefined) return undefined;
+  const value = typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : raw;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+    throw new Error(`Context "${key}" must be a whole number from ${min} to ${max} (got ${JSON.stringify(raw)})`);
+  }
+  return value;
 }
 
 function readOrigins(value: unknown): string[] {
@@ -144,12 +183,14 @@ export function createHostedInbox(
     bucket: data.data.bucket,
     rawMailPrefix: data.data.rawMailPrefix,
     tables: data.data.tables,
-    identity: data.identity,
     jwtIssuer: jwt.issuer,
     jwtAudience: jwt.audience,
     allowedOrigins: config.allowedOrigins,
     apiThrottle: { rateLimit: config.apiRateLimit, burstLimit: config.apiBurstLimit },
     alarmEmail: config.alarmEmail,
+    receiptRuleSet: config.receiptRuleSet,
+    inboundMaxConcurrency: config.inboundMaxConcurrency,
+    apiReservedConcurrency: config.apiReservedConcurrency,
     ...overrides,
   });
   return { data, application };

@@ -3,16 +3,19 @@
  * everywhere, and explicit bind helpers so each function gets only the tables, prefixes, identities and variables
  * it uses.
  */
-import { Duration } from 'aws-cdk-lib';
+import { ArnFormat, Duration, Stack } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { NodejsFunction, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import * as ses from 'aws-cdk-lib/aws-ses';
+import { NagSuppressions } from 'cdk-nag';
 import { Construct } from 'constructs';
 import { TABLES, TableKey } from '../functions/commons/table-design';
+
+/** cdk-nag's `appliesTo` for an IAM resource ending in `suffix`, however the table or bucket ARN is referenced. */
+const resourcesEndingIn = (suffix: string) => ({ regex: `/^Resource::.*${suffix.replace(/[/*.]/g, (c) => `\\${c}`)}$/` });
 
 /**
  * ESM output, because email-forward-parser is ESM-only and calls `createRequire(import.meta.url)`, which a
@@ -49,23 +52,49 @@ export interface HouseFunctionProps {
    * @default - none
    */
   readonly environment?: Readonly<Record<string, string>>;
+  /**
+   * Concurrency reserved for (and capped at) this function. Lambda refuses a reservation that would leave the
+   * account's unreserved pool below 10, so any value fails in an account whose quota is still 10.
+   * @default - none: the function draws on the account's unreserved pool
+   */
+  readonly reservedConcurrency?: number;
 }
 
-export type TableAccess = 'read' | 'readWrite';
+/**
+ * DynamoDB operations, by their IAM action. A transaction needs the action of each of its items
+ * (TransactWriteItems with an Update needs UpdateItem; there is no IAM action of its own), and BatchGetItem its own.
+ */
+export type TableAction = 'GetItem' | 'BatchGetItem' | 'Query' | 'PutItem' | 'UpdateItem' | 'DeleteItem' | 'ConditionCheckItem';
+
+/** Presets for code that reads, or reads and writes items one by one or in transactions. Never Scan, BatchWriteItem or streams. */
+export const TABLE_ACCESS = {
+  read: ['GetItem', 'BatchGetItem', 'Query'],
+  readWrite: ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem', 'ConditionCheckItem'],
+} as const satisfies Record<string, readonly TableAction[]>;
+
+/** A preset, or exactly the actions the function's code performs. */
+export type TableAccess = keyof typeof TABLE_ACCESS | readonly TableAction[];
 
 export interface MailBucketAccess {
   /** Key prefix of raw mail, passed to the function as RAW_MAIL_PREFIX. */
   readonly rawMailPrefix: string;
   /**
-   * Key prefixes the function may read (Get/List), e.g. the raw mail prefix.
+   * Key prefixes the function may read objects under (GetObject), e.g. the raw mail prefix.
    * @default - none
    */
   readonly readPrefixes?: readonly string[];
   /**
-   * Key prefixes the function may write (Put, multipart upload), e.g. `bodies/`.
+   * Key prefixes the function may write under (PutObject, which covers multipart uploads, and aborting them),
+   * e.g. `bodies/`.
    * @default - none
    */
   readonly writePrefixes?: readonly string[];
+  /**
+   * ListBucket on the bucket. Without it S3 answers a read of a missing key with 403 instead of 404
+   * (NoSuchKey): grant it to code that must tell a deleted object (a permanent failure) from an outage.
+   * @default false
+   */
+  readonly listBucket?: boolean;
 }
 
 export class HouseFunction extends Construct implements iam.IGrantable {
@@ -91,52 +120,107 @@ export class HouseFunction extends Construct implements iam.IGrantable {
       loggingFormat: lambda.LoggingFormat.JSON,
       applicationLogLevelV2: lambda.ApplicationLogLevel.INFO,
       systemLogLevelV2: lambda.SystemLogLevel.WARN,
-      environment: {
-        // NodejsFunction does not set this itself; without it stack traces point into the minified bundle.
-        NODE_OPTIONS: '--enable-source-maps',
-        ...props.environment,
-      },
+      reservedConcurrentExecutions: props.reservedConcurrency,
+      environment: { ...props.environment },
       bundling: {
         format: OutputFormat.ESM,
         target: 'node22',
         banner: ESM_REQUIRE_BANNER,
         minify: true,
+        // The map ships beside the bundle but is not loaded: `--enable-source-maps` makes Node parse the whole map
+        // at every cold start. To read a minified trace, set NODE_OPTIONS=--enable-source-maps on the function
+        // for a while (see the README).
         sourceMap: true,
+        sourceMapMode: SourceMapMode.EXTERNAL,
         sourcesContent: false,
         // Bundle the AWS SDK too: the versions in package-lock.json are the ones tested, and only what is
         // imported ships.
         bundleAwsSDK: true,
+        // The SDK's browser user-agent parser: only browser builds call it (a lazy import), so Node never loads it.
+        externalModules: ['bowser'],
         esbuildArgs: { '--tree-shaking': 'true' },
       },
     });
     this.grantPrincipal = this.function.grantPrincipal;
+    NagSuppressions.addResourceSuppressions(
+      this.function,
+      [
+        {
+          id: 'AwsSolutions-IAM4',
+          reason: 'AWSLambdaBasicExecutionRole only lets the function write its own logs (into the log group above).',
+          appliesTo: ['Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole'],
+        },
+        {
+          id: 'AwsSolutions-L1',
+          reason: 'Node.js 22 on purpose: the bundles target node22 and are tested on it; move runtime and target together.',
+        },
+      ],
+      true,
+    );
   }
 
-  /** Passes each table's name in its designed variable and grants exactly `access` on it (and its indexes). */
+  /**
+   * Passes each table's name in its designed variable and grants exactly `access` on it and its indexes, e.g.
+   * `fn.bindTables({ inboxes: tables.inboxes }, ['GetItem', 'UpdateItem'])` or `'read'`.
+   */
   bindTables(tables: Partial<Readonly<Record<TableKey, dynamodb.ITable>>>, access: TableAccess): this {
+    const actions = typeof access === 'string' ? TABLE_ACCESS[access] : access;
+    if (actions.length === 0) throw new Error(`${this.node.path}: bindTables needs at least one action`);
     for (const [key, table] of Object.entries(tables) as [TableKey, dynamodb.ITable][]) {
       this.function.addEnvironment(TABLES[key].envVar, table.tableName);
-      if (access === 'read') table.grantReadData(this.function);
-      else table.grantReadWriteData(this.function);
+      table.grant(this.function, ...[...new Set(actions)].map((action) => `dynamodb:${action}`));
+    }
+    this.suppressWildcards('DynamoDB actions on the global secondary indexes of the named tables (Query by index).', ['/index/*']);
+    return this;
+  }
+
+  /** Passes the mail bucket and raw-mail prefix, granting object reads and writes under the given prefixes only. */
+  bindMailBucket(bucket: s3.IBucket, access: MailBucketAccess): this {
+    this.function.addEnvironment('MAIL_BUCKET', bucket.bucketName);
+    this.function.addEnvironment('RAW_MAIL_PREFIX', access.rawMailPrefix);
+    const objects = (prefixes: readonly string[] = []) => prefixes.map((prefix) => bucket.arnForObjects(`${prefix}*`));
+    if (access.readPrefixes?.length) {
+      this.function.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: objects(access.readPrefixes) }));
+    }
+    if (access.writePrefixes?.length) {
+      this.function.addToRolePolicy(
+        new iam.PolicyStatement({ actions: ['s3:PutObject', 's3:AbortMultipartUpload'], resources: objects(access.writePrefixes) }),
+      );
+    }
+    const prefixes = [...(access.readPrefixes ?? []), ...(access.writePrefixes ?? [])];
+    this.suppressWildcards('Objects under one key prefix of the mail bucket, never the whole bucket.', prefixes.map((prefix) => `/${prefix}*`));
+    if (access.listBucket) {
+      this.function.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:ListBucket'], resources: [bucket.bucketArn] }));
     }
     return this;
   }
 
-  /** Passes the mail bucket and raw-mail prefix, granting read and write on the given key prefixes only. */
-  bindMailBucket(bucket: s3.IBucket, access: MailBucketAccess): this {
-    this.function.addEnvironment('MAIL_BUCKET', bucket.bucketName);
-    this.function.addEnvironment('RAW_MAIL_PREFIX', access.rawMailPrefix);
-    for (const prefix of access.readPrefixes ?? []) bucket.grantRead(this.function, `${prefix}*`);
-    for (const prefix of access.writePrefixes ?? []) bucket.grantPut(this.function, `${prefix}*`);
+  /**
+   * Lets the function send mail (SES v2 SendEmail) from `fromAddress` only. The resource is every identity of
+   * the account, because SES authorizes a send against the sender's identity (the domain) and, while the account
+   * is in the SES sandbox, against each recipient's verified identity too: a grant on the domain alone is
+   * AccessDenied for every recipient in the sandbox. The `ses:FromAddress` condition keeps the sender fixed.
+   */
+  grantSendEmailFrom(fromAddress: string): this {
+    const stack = Stack.of(this);
+    this.function.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['ses:SendEmail'],
+        resources: [stack.formatArn({ service: 'ses', resource: 'identity', resourceName: '*', arnFormat: ArnFormat.SLASH_RESOURCE_NAME })],
+        // The address alone, or with a display name ("hosted-inbox <no-reply@…>"), whichever form SES compares.
+        conditions: { StringLike: { 'ses:FromAddress': [fromAddress, `*<${fromAddress}>`] } },
+      }),
+    );
+    this.suppressWildcards(
+      "SES authorizes a send against the sender's identity and, in the sandbox, each recipient's verified identity; ses:FromAddress pins the sender.",
+      [':identity/*'],
+    );
     return this;
   }
 
-  /**
-   * Lets the function send mail (SendEmail, SendRawEmail) as the given SES identity, and nothing else: the
-   * resource is that identity's ARN.
-   */
-  grantSendEmail(identity: ses.IEmailIdentity): this {
-    identity.grantSendEmail(this.function);
-    return this;
+  /** Accepts cdk-nag's IAM5 for resources ending in these wildcards, for the reason given. */
+  private suppressWildcards(reason: string, suffixes: readonly string[]): void {
+    if (suffixes.length === 0) return;
+    NagSuppressions.addResourceSuppressions(this.function, [{ id: 'AwsSolutions-IAM5', reason, appliesTo: suffixes.map(resourcesEndingIn) }], true);
   }
 }

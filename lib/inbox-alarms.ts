@@ -60,6 +60,11 @@ export class InboxAlarms extends Construct {
     });
   }
 
+  /** Any count of a failure metric, e.g. the inbound function's `failed` outcomes. */
+  monitorFailures(id: string, metric: cloudwatch.IMetric, description: string): this {
+    return this.add(id, metric, { description });
+  }
+
   /** Alarms on any occurrence (> 0); missing data (no traffic) is healthy. */
   private add(id: string, metric: cloudwatch.IMetric, options: { description: string }): this {
     const alarm = new cloudwatch.Alarm(this, id, {

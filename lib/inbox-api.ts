@@ -10,7 +10,8 @@ import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
-import * as ses from 'aws-cdk-lib/aws-ses';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { NagSuppressions } from 'cdk-nag';
 import { Construct } from 'constructs';
 import { API_ROUTES, ApiFunctionName, ApiRoute, routeKey } from '../functions/api/routes';
 import { HouseFunction } from './house-function';
@@ -35,12 +36,13 @@ export const CORS_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']
 export const CORS_HEADERS = ['authorization', 'content-type'] as const;
 
 export interface InboxApiProps {
-  /** The inbox domain, e.g. `inbox.example.com`: passed as INBOX_DOMAIN, and the system sender's domain. */
+  /**
+   * The inbox domain, e.g. `inbox.example.com`: passed as INBOX_DOMAIN, and the system sender's domain (the
+   * function that sends mail may send from `no-reply@<domain>` only).
+   */
   readonly domain: string;
   /** The tables; each function is bound only to those it uses. */
   readonly tables: InboxTables;
-  /** The SES identity of the inbox domain; the function that sends mail may send as it, and only it. */
-  readonly identity: ses.IEmailIdentity;
   /** Issuer (`iss` claim) of the accepted tokens, an https URL, e.g. `InboxUserPool.issuer`. */
   readonly jwtIssuer: string;
   /** Accepted audiences (`aud` or `client_id` claim), e.g. the user pool client id. */
@@ -65,11 +67,26 @@ export interface InboxApiProps {
    * @default - apiHandlerEntry(name), i.e. functions/api/<name>/handler.ts
    */
   readonly entries?: Partial<Readonly<Record<ApiFunctionName, string>>>;
+  /**
+   * Concurrency reserved for each API function, so a burst elsewhere (inbound mail) cannot take it all. Lambda
+   * refuses reservations that leave the account's unreserved pool below 10: the total (this × the number of
+   * functions) must stay 10 below the account's concurrency quota.
+   * @default - none (see the README: the inbound queue's maxConcurrency protects the API in small accounts)
+   */
+  readonly reservedConcurrency?: number;
+  /**
+   * Retention of the functions' and the access log's log groups.
+   * @default logs.RetentionDays.ONE_MONTH
+   */
+  readonly logRetention?: logs.RetentionDays;
 }
 
 interface ApiFunctionSpec {
   readonly description: string;
-  /** Tables, grants and variables: exactly what the function's code uses. */
+  /**
+   * Tables, grants and variables: exactly what the function's code uses, by action
+   * (`fn.bindTables({ inboxes: tables.inboxes }, ['GetItem', 'Query'])`, or the presets 'read' / 'readWrite').
+   */
   readonly bind: (fn: HouseFunction, props: InboxApiProps) => void;
 }
 
@@ -84,22 +101,28 @@ const API_FUNCTIONS: Readonly<Record<ApiFunctionName, ApiFunctionSpec>> = {
   },
   inboxes: {
     description: 'API: inboxes, channels, forwarding and sender addresses',
-    bind: (fn, { tables, identity, domain }) => {
+    bind: (fn, { tables, domain }) => {
+      // Tickets: only to check that a template's pipeline and stage exist.
       fn.bindTables({ inboxes: tables.inboxes }, 'readWrite')
-        .bindTables({ tickets: tables.tickets }, 'read')
-        .grantSendEmail(identity);
+        .bindTables({ tickets: tables.tickets }, ['GetItem', 'Query'])
+        .grantSendEmailFrom(systemFromAddress(domain));
       fn.function.addEnvironment('SYSTEM_FROM', systemFrom(domain));
     },
   },
   crm: {
     description: 'API: ticket pipelines, tickets and contacts',
-    // The inboxes table only to check that an owner is a user of the account.
+    // Tickets are read and updated, pipelines put; contacts read and given an owner; the inboxes table only
+    // to check that an owner is a user of the account.
     bind: (fn, { tables }) =>
-      fn.bindTables({ tickets: tables.tickets, contacts: tables.contacts }, 'readWrite').bindTables({ inboxes: tables.inboxes }, 'read'),
+      fn
+        .bindTables({ tickets: tables.tickets }, ['GetItem', 'Query', 'PutItem', 'UpdateItem'])
+        .bindTables({ contacts: tables.contacts }, ['GetItem', 'UpdateItem'])
+        .bindTables({ inboxes: tables.inboxes }, 'read'),
   },
   verification: {
     description: 'API: the public link that confirms a sender address',
-    bind: (fn, { tables }) => fn.bindTables({ inboxes: tables.inboxes }, 'readWrite'),
+    // Reads the token and the inbox; confirms with one transaction of two updates (the token, the inbox).
+    bind: (fn, { tables }) => fn.bindTables({ inboxes: tables.inboxes }, ['GetItem', 'UpdateItem']),
   },
   openapi: {
     description: 'API: the public OpenAPI document',
@@ -109,8 +132,10 @@ const API_FUNCTIONS: Readonly<Record<ApiFunctionName, ApiFunctionSpec>> = {
 
 export const API_FUNCTION_NAMES = Object.keys(API_FUNCTIONS) as ApiFunctionName[];
 
+/** Address of the mail the system itself sends. */
+export const systemFromAddress = (domain: string): string => `no-reply@${domain}`;
 /** From header of the mail the system itself sends (same default as functions/commons/env.ts). */
-export const systemFrom = (domain: string): string => `hosted-inbox <no-reply@${domain}>`;
+export const systemFrom = (domain: string): string => `hosted-inbox <${systemFromAddress(domain)}>`;
 
 export class InboxApi extends Construct {
   readonly httpApi: apigwv2.HttpApi;
@@ -122,6 +147,8 @@ export class InboxApi extends Construct {
   readonly routes: Readonly<Record<string, apigwv2.HttpRoute>>;
   /** Base URL of the API, ending in `/`. */
   readonly url: string;
+  /** One JSON line per request: who, what, status, latency, and the integration's error if any. */
+  readonly accessLogs: logs.LogGroup;
 
   constructor(scope: Construct, id: string, props: InboxApiProps) {
     super(scope, id);
@@ -143,6 +170,8 @@ export class InboxApi extends Construct {
         memorySize: 512,
         timeout: Duration.seconds(10),
         environment: { INBOX_DOMAIN: props.domain },
+        reservedConcurrency: props.reservedConcurrency,
+        logRetention: props.logRetention,
       });
       spec.bind(fn, props);
       functions[name] = fn;
@@ -186,7 +215,15 @@ export class InboxApi extends Construct {
         authorizer: route.auth === 'public' ? new apigwv2.HttpNoneAuthorizer() : this.authorizer,
       });
       routes[routeKey(route)] = created;
-      if (route.auth === 'public') publicRoutes.push([route, created]);
+      if (route.auth === 'public') {
+        publicRoutes.push([route, created]);
+        NagSuppressions.addResourceSuppressions(created, [
+          {
+            id: 'AwsSolutions-APIG4',
+            reason: `${routeKey(route)} is public by design (routes.ts): the link in a verification email (the token is the proof) or the OpenAPI document; throttled to the public-route limit.`,
+          },
+        ]);
+      }
     }
     this.routes = routes;
 
@@ -207,9 +244,26 @@ export class InboxApi extends Construct {
       // API Gateway refuses route settings for a route key that does not exist yet.
       this.stage.node.addDependency(...publicRoutes.map(([, created]) => created));
     }
+    this.accessLogs = new logs.LogGroup(this, 'AccessLogs', { retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH });
+    cfnStage.accessLogSettings = { destinationArn: this.accessLogs.logGroupArn, format: JSON.stringify(ACCESS_LOG_FORMAT) };
     this.url = this.httpApi.url!;
   }
 }
+
+/** API Gateway's `$context` variables per request; no bodies, no tokens. */
+export const ACCESS_LOG_FORMAT = {
+  requestId: '$context.requestId',
+  time: '$context.requestTime',
+  ip: '$context.identity.sourceIp',
+  routeKey: '$context.routeKey',
+  status: '$context.status',
+  latencyMs: '$context.responseLatency',
+  integrationLatencyMs: '$context.integrationLatency',
+  integrationError: '$context.integrationErrorMessage',
+  authorizerError: '$context.authorizer.error',
+  accountId: '$context.authorizer.claims.custom:account_id',
+  userAgent: '$context.identity.userAgent',
+} as const;
 
 export interface InboxUserPoolProps {
   /**
@@ -250,6 +304,7 @@ export class InboxUserPool extends Construct {
         user_id: new cognito.StringAttribute({ minLen: 1, maxLen: 64, mutable: true }),
       },
       accountRecovery: cognito.AccountRecovery.EMAIL_ONLY,
+      passwordPolicy: { minLength: 12, requireLowercase: true, requireUppercase: true, requireDigits: true, requireSymbols: true },
       // Password sign-in through the SDK is all the app uses; Lite is the cheapest plan that offers it.
       featurePlan: cognito.FeaturePlan.LITE,
       removalPolicy,

@@ -1,23 +1,47 @@
 /**
- * Inbound mail path: SES stores each message under the raw-mail prefix, S3 announces it on a queue, and the
- * inbound function drains the queue.
+ * Inbound mail path: SES stores each message under the raw-mail prefix and publishes its receipt (envelope
+ * recipients, spam/virus/SPF/DKIM/DMARC verdicts, the object key) to a topic; the topic delivers it, raw, to a
+ * queue the inbound function drains.
  *
+ * Why the receipt and not an S3 event: the object alone has no envelope, so Bcc'd mail, mail to several
+ * recipients, or a forward where the hosted address is in neither To nor Cc could only be routed by headers.
  * Why not SES's Lambda action: an async invoke retries twice and then drops the event, while a queue gives
- * durable retries, a dead-letter queue that can be redriven, and backpressure (maxConcurrency) when
- * DynamoDB or the function is struggling. The handler reads SES's spam, virus, SPF and DKIM verdicts
- * from the headers SES adds to the stored message, so nothing is lost by not receiving the SES event.
+ * durable retries, a dead-letter queue that can be redriven, and backpressure (maxConcurrency).
  */
-import { Duration, Stack } from 'aws-cdk-lib';
+import { Annotations, ArnFormat, Duration, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import * as s3n from 'aws-cdk-lib/aws-s3-notifications';
 import * as ses from 'aws-cdk-lib/aws-ses';
-import * as sesActions from 'aws-cdk-lib/aws-ses-actions';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { AwsCustomResource, AwsCustomResourcePolicy, AwsSdkCall, PhysicalResourceId } from 'aws-cdk-lib/custom-resources';
+import { NagSuppressions } from 'cdk-nag';
 import { Construct } from 'constructs';
+
+/** Name of the rule set created (and activated) when no existing one is named. */
+export const DEFAULT_RULE_SET_NAME = 'hosted-inbox';
+/** What activating our own rule set does to the account: said in the synth output and the README. */
+export const ACTIVATION_WARNING =
+  'This deployment creates the SES receipt rule set "hosted-inbox" and makes it the ACTIVE one of the account and ' +
+  'region: it replaces whatever rule set is active now (WorkMail\'s, another domain\'s), whose rules stop receiving ' +
+  'mail; deleting the stack later leaves no rule set active. To keep an active rule set, pass ' +
+  '-c receiptRuleSet=<its name> and the rule is added to it instead.';
+
+/** SES rule and rule set names: letters, digits, `.`, `_`, `-`; starting and ending with a letter or digit; < 64. */
+export const SES_RULE_NAME = /^[A-Za-z0-9](?:[A-Za-z0-9._-]{0,61}[A-Za-z0-9])?$/;
+
+/** The receipt rule's name for a domain: readable when it fits, else the domain's hash. */
+export function receiptRuleName(domain: string): string {
+  const readable = `inbox-${domain}`;
+  if (readable.length <= 63) return readable;
+  let hash = 0x811c9dc5; // FNV-1a: stable across synths, no crypto needed for a name
+  for (const char of domain) hash = Math.imul(hash ^ char.charCodeAt(0), 0x01000193) >>> 0;
+  return `inbox-${domain.slice(0, 40).replace(/[^A-Za-z0-9]+$/, '')}-${hash.toString(16)}`;
+}
 
 export interface MailReceivingProps {
   /** Domain whose every address, and every address at its subdomains, is received, e.g. `inbox.example.com`. */
@@ -26,8 +50,14 @@ export interface MailReceivingProps {
   readonly bucket: s3.IBucket;
   /** Key prefix of raw mail in the bucket, e.g. `inbound/`. */
   readonly rawMailPrefix: string;
-  /** Function that processes the queue's S3 notifications; it must return `{ batchItemFailures }`. */
+  /** Function that processes the queue's SES notifications; it must return `{ batchItemFailures }`. */
   readonly inboundFunction: lambda.IFunction;
+  /**
+   * An existing receipt rule set (normally the account's active one) to add the rule to; it is neither
+   * activated nor deactivated.
+   * @default - a rule set named DEFAULT_RULE_SET_NAME is created and activated, replacing the active one
+   */
+  readonly existingRuleSetName?: string;
   /**
    * Queue visibility timeout.
    * @default - 6 × the function's timeout (AWS's guidance for SQS event sources)
@@ -39,8 +69,9 @@ export interface MailReceivingProps {
    */
   readonly batchSize?: number;
   /**
-   * Most concurrent invocations the queue drives, so a burst waits in the queue instead of throttling.
-   * @default 10
+   * Most concurrent invocations the queue drives (2–1000), so a burst waits in the queue instead of taking the
+   * account's concurrency from the API.
+   * @default 5
    */
   readonly maxConcurrency?: number;
   /**
@@ -48,13 +79,34 @@ export interface MailReceivingProps {
    * @default 5
    */
   readonly maxReceiveCount?: number;
+  /**
+   * Retention of the log group of the rule-set activation's custom resource.
+   * @default logs.RetentionDays.ONE_MONTH
+   */
+  readonly logRetention?: logs.RetentionDays;
+}
+
+/** The receipt rule's S3 action with an SNS notification (the L2 S3 action adds a bucket policy we make ourselves). */
+class StoreAndNotify implements ses.IReceiptRuleAction {
+  constructor(private readonly action: ses.CfnReceiptRule.S3ActionProperty) {}
+  bind(): ses.ReceiptRuleActionConfig {
+    return { s3Action: this.action };
+  }
 }
 
 export class MailReceiving extends Construct {
-  readonly ruleSet: ses.ReceiptRuleSet;
+  readonly ruleSet: ses.IReceiptRuleSet;
   readonly rule: ses.ReceiptRule;
+  /** SES publishes each receipt here; delivered raw to the queue. */
+  readonly topic: sns.Topic;
   readonly queue: sqs.Queue;
   readonly deadLetterQueue: sqs.Queue;
+  /** Topic → queue, raw message delivery. */
+  readonly subscription: sns.Subscription;
+  /** ARN of the receipt rule: the only source SES may write the bucket and publish the topic for. */
+  readonly ruleArn: string;
+  /** Activates our own rule set; absent when the rule joined an existing one. */
+  readonly activation?: AwsCustomResource;
 
   constructor(scope: Construct, id: string, props: MailReceivingProps) {
     super(scope, id);
@@ -64,6 +116,10 @@ export class MailReceiving extends Construct {
     const visibilityTimeout =
       props.visibilityTimeout ?? (functionTimeout ? Duration.seconds(6 * functionTimeout.toSeconds()) : undefined);
     if (!visibilityTimeout) throw new Error('MailReceiving: set visibilityTimeout for a function of unknown timeout');
+    const maxConcurrency = props.maxConcurrency ?? 5;
+    if (!Number.isInteger(maxConcurrency) || maxConcurrency < 2 || maxConcurrency > 1000) {
+      throw new Error(`MailReceiving: maxConcurrency must be a whole number from 2 to 1000 (got ${maxConcurrency})`);
+    }
 
     this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
       retentionPeriod: Duration.days(14),
@@ -78,48 +134,89 @@ export class MailReceiving extends Construct {
       deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: props.maxReceiveCount ?? 5 },
     });
 
-    // A bucket owned by another stack is re-imported here: adding the notification to the original would
-    // put the notification resource in that stack, pointing back at this queue (a cross-stack cycle).
-    const notifiedBucket =
-      Stack.of(props.bucket) === Stack.of(this)
-        ? props.bucket
-        : s3.Bucket.fromBucketAttributes(this, 'MailBucket', {
-            bucketArn: props.bucket.bucketArn,
-            bucketName: props.bucket.bucketName,
-          });
-    notifiedBucket.addEventNotification(s3.EventType.OBJECT_CREATED, new s3n.SqsDestination(this.queue), {
-      prefix: rawMailPrefix,
+    const ruleSetName = props.existingRuleSetName ?? DEFAULT_RULE_SET_NAME;
+    const ruleName = receiptRuleName(domain);
+    // Names, not references: the bucket's policy lives in the data stack, which must not refer to this one.
+    const ruleArnIn = (stack: Stack) =>
+      stack.formatArn({
+        service: 'ses',
+        resource: 'receipt-rule-set',
+        resourceName: `${ruleSetName}:receipt-rule/${ruleName}`,
+        arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
+      });
+    this.ruleArn = ruleArnIn(Stack.of(this));
+    const fromOurRule = (stack: Stack) => ({
+      StringEquals: { 'aws:SourceAccount': stack.account },
+      ArnLike: { 'aws:SourceArn': ruleArnIn(stack) },
     });
+
+    // The receipt's headers name people: only SES, for our rule, may publish, and only over TLS.
+    this.topic = new sns.Topic(this, 'Receipts', { displayName: `Mail received for ${domain}`, enforceSSL: true });
+    this.topic.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'SesPublishesOurRuleOnly',
+        principals: [new iam.ServicePrincipal('ses.amazonaws.com')],
+        actions: ['sns:Publish'],
+        resources: [this.topic.topicArn],
+        conditions: fromOurRule(Stack.of(this)),
+      }),
+    );
+    // Raw delivery: the queue message body is SES's notification itself, not SNS's envelope around it.
+    this.subscription = this.topic.addSubscription(new subscriptions.SqsSubscription(this.queue, { rawMessageDelivery: true }));
+
+    // SES checks that it may write the bucket when the rule is created: the statement goes on the bucket's own
+    // policy (the data stack, deployed first).
+    const bucketStack = Stack.of(props.bucket);
+    props.bucket.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'SesStoresMailOfOurRuleOnly',
+        principals: [new iam.ServicePrincipal('ses.amazonaws.com')],
+        actions: ['s3:PutObject'],
+        resources: [props.bucket.arnForObjects(`${rawMailPrefix}*`)],
+        conditions: fromOurRule(bucketStack),
+      }),
+    );
 
     inboundFunction.addEventSource(
       new SqsEventSource(this.queue, {
         batchSize: props.batchSize ?? 5,
-        maxConcurrency: props.maxConcurrency ?? 10,
+        maxConcurrency,
         reportBatchItemFailures: true,
       }),
     );
 
-    this.ruleSet = new ses.ReceiptRuleSet(this, 'RuleSet');
-    this.rule = this.ruleSet.addRule('Inbound', {
+    this.ruleSet = props.existingRuleSetName
+      ? ses.ReceiptRuleSet.fromReceiptRuleSetName(this, 'RuleSet', props.existingRuleSetName)
+      : new ses.ReceiptRuleSet(this, 'RuleSet', { receiptRuleSetName: DEFAULT_RULE_SET_NAME });
+    this.rule = new ses.ReceiptRule(this, 'Rule', {
+      ruleSet: this.ruleSet,
+      receiptRuleName: ruleName,
       // A bare domain matches every address at that domain, not its subdomains; a leading dot matches every
       // address at any subdomain (support@acme.inbox.example.com: an account's addresses).
       recipients: [domain, `.${domain}`],
       scanEnabled: true,
       tlsPolicy: ses.TlsPolicy.REQUIRE,
-      // This action also adds the bucket-policy statement letting SES put objects from this account only.
-      actions: [new sesActions.S3({ bucket: props.bucket, objectKeyPrefix: rawMailPrefix })],
+      actions: [
+        new StoreAndNotify({ bucketName: props.bucket.bucketName, objectKeyPrefix: rawMailPrefix, topicArn: this.topic.topicArn }),
+      ],
     });
+    // SES also checks that it may publish to the topic when the rule is created.
+    const topicPolicy = this.topic.node.tryFindChild('Policy');
+    if (topicPolicy) this.rule.node.addDependency(topicPolicy);
+    this.rule.node.addDependency(this.queue.node.tryFindChild('Policy') ?? this.queue);
 
-    // CloudFormation cannot activate a rule set. Only one is active per account and region: activating
-    // this one replaces any other, and deleting the stack leaves none active.
+    if (props.existingRuleSetName) return;
+    Annotations.of(this).addWarningV2('hosted-inbox:activates-receipt-rule-set', ACTIVATION_WARNING);
+
+    // CloudFormation cannot activate a rule set. Only one is active per account and region.
     const activate: AwsSdkCall = {
       service: 'SES',
       action: 'setActiveReceiptRuleSet',
-      parameters: { RuleSetName: this.ruleSet.receiptRuleSetName },
+      parameters: { RuleSetName: ruleSetName },
       // A fixed id: a renamed rule set is an update, not a replacement whose cleanup would deactivate it.
       physicalResourceId: PhysicalResourceId.of('active-receipt-rule-set'),
     };
-    const activation = new AwsCustomResource(this, 'ActivateRuleSet', {
+    this.activation = new AwsCustomResource(this, 'ActivateRuleSet', {
       onCreate: activate,
       onUpdate: activate,
       onDelete: { service: 'SES', action: 'setActiveReceiptRuleSet', parameters: {} },
@@ -128,10 +225,27 @@ export class MailReceiving extends Construct {
         new iam.PolicyStatement({ actions: ['ses:SetActiveReceiptRuleSet'], resources: ['*'] }),
       ]),
       installLatestAwsSdk: false,
+      logGroup: new logs.LogGroup(this, 'ActivationLogs', { retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH }),
     });
+    NagSuppressions.addResourceSuppressions(
+      this.activation,
+      [{ id: 'AwsSolutions-IAM5', reason: 'SetActiveReceiptRuleSet supports no resource-level permissions.', appliesTo: ['Resource::*'] }],
+      true,
+    );
+    // CDK's one function behind every AwsCustomResource of the stack.
+    NagSuppressions.addResourceSuppressions(
+      Stack.of(this).node.findChild(`AWS${AwsCustomResource.PROVIDER_FUNCTION_UUID.replace(/-/g, '')}`),
+      [
+        {
+          id: 'AwsSolutions-IAM4',
+          reason: "CDK's custom-resource function: AWSLambdaBasicExecutionRole only lets it write its logs.",
+          appliesTo: ['Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole'],
+        },
+        { id: 'AwsSolutions-L1', reason: "CDK's custom-resource function; its runtime is chosen by aws-cdk-lib." },
+      ],
+      true,
+    );
     // Accept mail only once stored messages are certain to reach the function.
-    activation.node.addDependency(this.rule, this.queue);
-    const notifications = notifiedBucket.node.tryFindChild('Notifications');
-    if (notifications) activation.node.addDependency(notifications);
+    this.activation.node.addDependency(this.rule, this.queue, this.subscription);
   }
 }

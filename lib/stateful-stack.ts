@@ -4,9 +4,11 @@
  */
 import { Aws, CfnOutput, Duration, Stack, StackProps } from 'aws-cdk-lib';
 import * as ses from 'aws-cdk-lib/aws-ses';
+import { NagSuppressions } from 'cdk-nag';
 import { Construct } from 'constructs';
 import { InboxUserPool } from './inbox-api';
 import { InboxData } from './inbox-data';
+import { SesReceivingRegionRule } from './receiving-region';
 
 export interface StatefulStackProps extends StackProps {
   /** The inbox domain, e.g. `inbox.example.com`. */
@@ -31,6 +33,8 @@ export class StatefulStack extends Stack {
 
   constructor(scope: Construct, id: string, props: StatefulStackProps) {
     super(scope, id, props);
+    // Before anything is created (and retained): a region without SES receiving would only collect nothing.
+    new SesReceivingRegionRule(this, 'SesReceivingRegion');
     this.data = new InboxData(this, 'Data', {
       rawMailRetention: Duration.days(props.rawMailRetentionDays ?? 365),
     });
@@ -56,8 +60,19 @@ export class StatefulStack extends Stack {
     });
     new CfnOutput(this, 'MailBucketName', { value: this.data.bucket.bucketName });
 
+    NagSuppressions.addResourceSuppressions(this.data.bucket, [
+      {
+        id: 'AwsSolutions-S1',
+        reason: 'Server access logs would need a second bucket per deployment; enable CloudTrail S3 data events to audit reads of mail.',
+      },
+    ]);
+
     if (props.createUserPool ?? true) {
       this.users = new InboxUserPool(this, 'Users');
+      NagSuppressions.addResourceSuppressions(this.users.userPool, [
+        { id: 'AwsSolutions-COG2', reason: 'Users are created by an administrator and sign in with SRP; required MFA is left to the deployer (Cognito console or -c jwtIssuer with their own IdP).' },
+        { id: 'AwsSolutions-COG8', reason: 'The Lite plan (free to 10,000 MAU) on purpose; Plus (threat protection) costs per active user: a deployer choice.' },
+      ]);
       new CfnOutput(this, 'UserPoolId', { value: this.users.userPool.userPoolId });
       new CfnOutput(this, 'UserPoolClientId', {
         description: 'App client of the web app (public: no secret; SRP sign-in)',

@@ -4,17 +4,20 @@
  */
 import * as path from 'path';
 import { CfnOutput, CrossStackReferences, Duration, ReferenceStrength, Stack, StackProps } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import * as ses from 'aws-cdk-lib/aws-ses';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
 import { ApiFunctionName } from '../functions/api/routes';
+import { METRICS_NAMESPACE } from '../functions/commons/metrics';
 import { HouseFunction } from './house-function';
 import { ApiThrottle, InboxApi } from './inbox-api';
 import { InboxAlarms } from './inbox-alarms';
 import { ATTACHMENTS_PREFIX, BODIES_PREFIX, InboxTables } from './inbox-data';
 import { MailReceiving } from './mail-receiving';
+import { SesReceivingRegionRule } from './receiving-region';
 
 export const INBOUND_HANDLER_ENTRY = path.join(__dirname, '..', 'functions', 'inbound', 'handler.ts');
 
@@ -24,8 +27,6 @@ export interface StatelessStackProps extends StackProps {
   readonly bucket: s3.IBucket;
   readonly rawMailPrefix: string;
   readonly tables: InboxTables;
-  /** The SES identity of the domain, which the API sends verification mail as. */
-  readonly identity: ses.IEmailIdentity;
   /** Issuer of the tokens the API accepts (an https URL). */
   readonly jwtIssuer: string;
   /** Audiences of the tokens the API accepts (e.g. the user pool client id). */
@@ -55,6 +56,21 @@ export interface StatelessStackProps extends StackProps {
    * @default - no topic; alarms only change state
    */
   readonly alarmEmail?: string;
+  /**
+   * An existing (active) SES receipt rule set to add the rule to.
+   * @default - the stack creates the rule set "hosted-inbox" and activates it, replacing the active one
+   */
+  readonly receiptRuleSet?: string;
+  /**
+   * Most concurrent inbound invocations the queue drives.
+   * @default 5
+   */
+  readonly inboundMaxConcurrency?: number;
+  /**
+   * Concurrency reserved for each API function.
+   * @default - none
+   */
+  readonly apiReservedConcurrency?: number;
 }
 
 export class StatelessStack extends Stack {
@@ -64,12 +80,15 @@ export class StatelessStack extends Stack {
   /** Add alarms for later components here, e.g. `alarms.monitorHttpApi('Api', api)`. */
   readonly alarms: InboxAlarms;
   readonly alarmTopic?: sns.Topic;
+  /** Inbound messages that ended `failed` (the Powertools metric the inbound function publishes). */
+  readonly inboundFailures: cloudwatch.Metric;
 
   constructor(scope: Construct, id: string, props: StatelessStackProps) {
     super(scope, id, props);
     // Strong (export/import) on purpose: CloudFormation then refuses to remove a table or the bucket from
     // the data stack while this stack still uses it.
     CrossStackReferences.of(this).consume(ReferenceStrength.STRONG);
+    new SesReceivingRegionRule(this, 'SesReceivingRegion');
 
     // Sized for SES's 40 MB limit: the handler streams attachments, and more memory also buys CPU.
     this.inboundFunction = new HouseFunction(this, 'Inbound', {
@@ -77,13 +96,15 @@ export class StatelessStack extends Stack {
       description: 'Files received mail into conversations',
       memorySize: 1024,
       timeout: Duration.minutes(2),
-      environment: { INBOX_DOMAIN: props.domain },
+      environment: { INBOX_DOMAIN: props.domain, POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE },
     })
       .bindTables(props.tables, 'readWrite')
       .bindMailBucket(props.bucket, {
         rawMailPrefix: props.rawMailPrefix,
         readPrefixes: [props.rawMailPrefix],
         writePrefixes: [ATTACHMENTS_PREFIX, BODIES_PREFIX],
+        // A raw object that is gone must read as NoSuchKey (a permanent `failed` record), not AccessDenied (retried).
+        listBucket: true,
       });
 
     this.mailReceiving = new MailReceiving(this, 'MailReceiving', {
@@ -91,12 +112,14 @@ export class StatelessStack extends Stack {
       bucket: props.bucket,
       rawMailPrefix: props.rawMailPrefix,
       inboundFunction: this.inboundFunction.function,
+      existingRuleSetName: props.receiptRuleSet,
+      maxConcurrency: props.inboundMaxConcurrency,
     });
 
     this.api = new InboxApi(this, 'Api', {
       domain: props.domain,
       tables: props.tables,
-      identity: props.identity,
+      reservedConcurrency: props.apiReservedConcurrency,
       jwtIssuer: props.jwtIssuer,
       jwtAudience: props.jwtAudience,
       allowedOrigins: props.allowedOrigins,
@@ -106,10 +129,29 @@ export class StatelessStack extends Stack {
 
     if (props.alarmEmail) {
       this.alarmTopic = new sns.Topic(this, 'AlarmTopic', { enforceSSL: true });
+      // enforceSSL's policy holds only a Deny: without this Allow, CloudWatch cannot publish and no alarm mail
+      // ever leaves. Alarms of this account only.
+      this.alarmTopic.addToResourcePolicy(
+        new iam.PolicyStatement({
+          sid: 'CloudWatchAlarmsOfThisAccount',
+          principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+          actions: ['sns:Publish'],
+          resources: [this.alarmTopic.topicArn],
+          conditions: { StringEquals: { 'aws:SourceAccount': this.account } },
+        }),
+      );
       this.alarmTopic.addSubscription(new subscriptions.EmailSubscription(props.alarmEmail));
     }
+    this.inboundFailures = new cloudwatch.Metric({
+      namespace: METRICS_NAMESPACE,
+      metricName: 'failed',
+      dimensionsMap: { service: 'inbound' },
+      statistic: 'Sum',
+      period: Duration.minutes(5),
+    });
     this.alarms = new InboxAlarms(this, 'Alarms', { alarmTopic: this.alarmTopic })
       .monitorFunction('InboundFunction', this.inboundFunction.function)
+      .monitorFailures('InboundFailedMessages', this.inboundFailures, 'Inbound: a message ended failed (unreadable or gone); see its receipt')
       .monitorDeadLetterQueue('InboundDeadLetterQueue', this.mailReceiving.deadLetterQueue)
       .monitorHttpApi('Api', this.api.httpApi);
     for (const [name, fn] of Object.entries(this.api.functions)) {

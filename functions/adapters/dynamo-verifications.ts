@@ -1,8 +1,8 @@
 /** Verification tokens (by hash, expiring through the table's TTL) and per-address send logs. */
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import type { SendLog, TokenRecord, VerificationStore } from '../inboxes/verification';
-import { SendLogRace, SEND_LIMITS } from '../inboxes/verification';
+import type { SendLog, TokenRecord, VerificationStore } from '../inboxes/verification-tokens';
+import { SendLogRace, SEND_LIMITS } from '../inboxes/verification-tokens';
 import { keys } from './keys';
 
 const DAY_SECONDS = 24 * 60 * 60;

@@ -1,6 +1,8 @@
 /**
- * Turns whatever delivered the mail — an SES receipt (Lambda action), an S3 ObjectCreated notification, or
- * SQS carrying S3 notifications — into envelopes for the use case. Nothing here reads the message.
+ * Turns whatever delivered the mail into envelopes for the use case: an SES receipt (Lambda action), SQS carrying
+ * SES receipt notifications (the deployed path: S3 action → SNS → SQS, raw or in SNS's envelope), an S3
+ * ObjectCreated notification, or SQS carrying those (reconciliation re-announces stored objects this way).
+ * Nothing here reads the message.
  */
 import type { InboundEnvelope } from './domain/ports';
 import type { Verdicts, VerdictStatus } from './domain/steps/screen';
@@ -61,8 +63,13 @@ export function parseInboundEvent(event: unknown, config: EventConfig): ParsedEv
         result.skipped.push({ why: 'S3 test event', queueMessageId });
         continue;
       }
+      const notification = sesNotificationOf(body);
+      if (notification) {
+        sesReceipt(notification.mail, notification.receipt, config, result, queueMessageId);
+        continue;
+      }
       if (!Array.isArray(body.Records)) {
-        result.malformed.push({ why: 'SQS body is not an S3 notification', queueMessageId });
+        result.malformed.push({ why: 'SQS body is neither an SES receipt notification nor an S3 notification', queueMessageId });
         continue;
       }
       for (const inner of body.Records) s3Record(inner, config, result, queueMessageId);
@@ -72,15 +79,34 @@ export function parseInboundEvent(event: unknown, config: EventConfig): ParsedEv
   return { ...result, malformed: [{ why: `unknown event source ${String(source)}` }] };
 }
 
+/**
+ * SES's receipt notification (`notificationType: Received`), delivered raw or inside SNS's envelope (a
+ * subscription without raw delivery); undefined for anything else.
+ */
+function sesNotificationOf(body: Json): Json | undefined {
+  let candidate = body;
+  if (body?.Type === 'Notification' && typeof body.Message === 'string') {
+    try {
+      candidate = JSON.parse(body.Message);
+    } catch {
+      return undefined;
+    }
+  }
+  return candidate?.notificationType === 'Received' ? candidate : undefined;
+}
+
 function sesRecord(record: Json, config: EventConfig, result: ParsedEvent): void {
-  const mail = record.ses?.mail;
-  const receipt = record.ses?.receipt;
+  sesReceipt(record.ses?.mail, record.ses?.receipt, config, result);
+}
+
+/** One SES receipt (from the Lambda action's record or an SNS notification): the envelope, verdicts and object. */
+function sesReceipt(mail: Json | undefined, receipt: Json | undefined, config: EventConfig, result: ParsedEvent, queueMessageId?: string): void {
   if (!mail?.messageId || !receipt) {
-    result.malformed.push({ why: 'SES record without mail.messageId or receipt' });
+    result.malformed.push({ why: 'SES receipt without mail.messageId or receipt', queueMessageId });
     return;
   }
   if (mail.messageId === SES_SETUP_NOTIFICATION) {
-    result.skipped.push({ why: 'SES setup notification' });
+    result.skipped.push({ why: 'SES setup notification', queueMessageId });
     return;
   }
   const action = receipt.action ?? {};
@@ -106,6 +132,7 @@ function sesRecord(record: Json, config: EventConfig, result: ParsedEvent): void
       verdicts: hasVerdicts ? verdicts : undefined,
       receivedAt: validIso(receipt.timestamp ?? mail.timestamp),
     },
+    queueMessageId,
   });
 }
 

@@ -7,12 +7,14 @@ import type { SQSBatchResponse } from 'aws-lambda';
 import { dynamo, s3 } from '../commons/clients';
 import { config } from '../commons/env';
 import { createLogger } from '../commons/logger';
+import { countOutcome, createMetrics } from '../commons/metrics';
 import { inboundPorts } from '../adapters/inbound-ports';
 import { ingestInbound } from './domain/ingest';
 import type { InboundPlan } from './domain/plan';
 import { parseInboundEvent } from './events';
 
 const logger = createLogger('inbound');
+const metrics = createMetrics('inbound');
 let ports: ReturnType<typeof inboundPorts> | undefined;
 
 export async function handler(event: unknown): Promise<SQSBatchResponse | void> {
@@ -30,6 +32,7 @@ export async function handler(event: unknown): Promise<SQSBatchResponse | void> 
     try {
       const plan = await ingestInbound(delivery.envelope, ports, { inboxDomain: settings.inboxDomain });
       logger.info('inbound processed', outcomeFields(plan));
+      countOutcome(metrics, plan.outcome, plan.outcome === 'quarantined' ? plan.reason.rule : undefined);
     } catch (error) {
       logger.error('inbound failed; will be retried', { error: error as Error });
       if (delivery.queueMessageId) failedQueueMessages.add(delivery.queueMessageId);
@@ -38,6 +41,7 @@ export async function handler(event: unknown): Promise<SQSBatchResponse | void> 
       logger.removeKeys(['receiptKey']);
     }
   }
+  if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
   if (parsed.source === 'sqs') return { batchItemFailures: [...failedQueueMessages].map((itemIdentifier) => ({ itemIdentifier })) };
   if (firstError) throw firstError;
 }

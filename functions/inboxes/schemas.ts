@@ -85,5 +85,8 @@ export type TrustedForwardersInput = z.infer<typeof trustedForwardersSchema>;
 
 export const forwardingAddressSchema = z.strictObject({ localPart });
 
-/** The token of a verification link (`GET /verify?token=`, or posted by its button). */
+/**
+ * The token of a verification link (`GET /verify?token=`, or posted by its button), as documented. The public
+ * verification function checks bodies with the same schema in zod/mini (`token-schema.ts`); a test keeps the two equal.
+ */
 export const verificationTokenSchema = z.strictObject({ token: z.string().max(200) });

@@ -4,39 +4,16 @@
  * and only the newest link of an inbox works. Emails per address are rate-limited so the feature cannot
  * be used to bomb someone's mailbox.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { Conflict, TooManyRequests, UpstreamFailed } from '../commons/errors';
 import type { Scope } from '../directory/use-cases';
 import type { Inbox } from './model';
 import { change, WizardContext } from './wizard';
+import { hashToken, SEND_LIMITS, SendLog, SendLogRace, TOKEN_TTL_SECONDS, VerificationStore } from './verification-tokens';
 
-export const TOKEN_TTL_SECONDS = 24 * 60 * 60;
-export const SEND_LIMITS = { cooldownSeconds: 60, perDay: 5 } as const;
+export * from './verification-tokens';
+
 const DAY_SECONDS = 24 * 60 * 60;
-/** 32 random bytes in base64url. */
-const TOKEN_FORMAT = /^[A-Za-z0-9_-]{43}$/;
-
-export const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
-
-export interface TokenRecord {
-  readonly tokenHash: string;
-  readonly accountId: string;
-  readonly inboxId: string;
-  readonly address: string;
-  /** Epoch seconds. */
-  readonly expiresAt: number;
-  readonly usedAt?: string;
-}
-
-/** Verification emails one account sent to one address within the current day window. */
-export interface SendLog {
-  readonly accountId: string;
-  readonly address: string;
-  readonly windowStart: number;
-  readonly count: number;
-  readonly lastSentAt: number;
-  readonly version: number;
-}
 
 export type SendDecision = { readonly allowed: true; readonly next: SendLog } | { readonly allowed: false; readonly retryAfterSeconds: number; readonly why: string };
 
@@ -54,21 +31,6 @@ export function decideSend(accountId: string, address: string, log: SendLog | un
   };
 }
 
-/** A concurrent request for the same address got its send log in first. */
-export class SendLogRace extends Error {}
-
-export interface VerificationStore {
-  sendLog(accountId: string, address: string): Promise<SendLog | undefined>;
-  /** Stores the token and the send log (if the log is still at `previous`'s version). Throws SendLogRace. */
-  recordRequest(token: TokenRecord, sendLog: SendLog, previous: SendLog | undefined): Promise<void>;
-  token(tokenHash: string): Promise<TokenRecord | undefined>;
-  /**
-   * In one transaction: marks the token used (if unused and unexpired at `now`) and the inbox's address
-   * verified (if that token is still the inbox's pending one). False when either condition failed.
-   */
-  confirm(token: TokenRecord, now: Date): Promise<boolean>;
-}
-
 export interface VerificationEmail {
   readonly to: string;
   readonly subject: string;
@@ -76,7 +38,14 @@ export interface VerificationEmail {
   readonly html: string;
 }
 
+/**
+ * The mail service will not send this message as things stand (in the SES sandbox: the recipient is not a
+ * verified identity; or sending is paused): retrying cannot help, so it is the caller's problem, not an outage.
+ */
+export class EmailRefused extends Error {}
+
 export interface Mailer {
+  /** Throws EmailRefused when the service refuses the message itself; anything else is an outage. */
   send(email: VerificationEmail): Promise<void>;
 }
 
@@ -128,39 +97,14 @@ export async function requestVerification(context: VerificationContext, scope: S
   try {
     await context.mailer.send(verificationEmail(inbox.senderAddress!.address, `${linkBase}/verify?token=${encodeURIComponent(token)}`));
   } catch (error) {
+    if (error instanceof EmailRefused) {
+      throw new Conflict(
+        'email_not_sendable',
+        `The verification email to ${inbox.senderAddress!.address} was refused (${error.message}). While the AWS account's SES is in its sandbox it only sends to verified addresses: verify this one in SES or request production access.`,
+      );
+    }
     throw new UpstreamFailed('email_not_sent', `The verification email could not be sent (${(error as Error).name}); try again in a minute.`);
   }
   return inbox;
 }
 
-export type TokenStatus =
-  | { readonly status: 'valid' | 'verified'; readonly address: string }
-  | { readonly status: 'invalid' | 'expired' | 'used' | 'superseded' };
-
-type TokenContext = Pick<VerificationContext, 'verifications' | 'inboxes' | 'now'>;
-
-/** What a token would do, without doing it (the page a link opens). */
-export async function inspectToken(context: TokenContext, token: string): Promise<TokenStatus> {
-  return (await check(context, token)).status;
-}
-
-/** Uses the token: the inbox's sender address becomes verified, once. */
-export async function confirmToken(context: TokenContext, token: string): Promise<TokenStatus> {
-  const { status, record } = await check(context, token);
-  if (status.status !== 'valid' || !record) return status;
-  if (await context.verifications.confirm(record, context.now())) return { status: 'verified', address: record.address };
-  // Lost a race with another click, the clock, or a newer link: say which.
-  const now = await inspectToken(context, token);
-  return now.status === 'valid' ? { status: 'superseded' } : now;
-}
-
-async function check(context: TokenContext, token: string): Promise<{ status: TokenStatus; record?: TokenRecord }> {
-  const record = TOKEN_FORMAT.test(token) ? await context.verifications.token(hashToken(token)) : undefined;
-  if (!record) return { status: { status: 'invalid' } };
-  if (record.usedAt) return { status: { status: 'used' } };
-  if (record.expiresAt <= context.now().getTime() / 1000) return { status: { status: 'expired' } };
-  const inbox = await context.inboxes.inbox(record.accountId, record.inboxId);
-  const sender = inbox?.senderAddress;
-  if (sender?.mode !== 'custom' || sender.address !== record.address || sender.pendingTokenHash !== record.tokenHash) return { status: { status: 'superseded' } };
-  return { status: { status: 'valid', address: record.address }, record };
-}

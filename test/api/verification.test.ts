@@ -4,7 +4,8 @@
  */
 import { request as httpRequest } from 'node:http';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { dynamo } from '../../functions/commons/clients';
+import { MessageRejected, TooManyRequestsException } from '@aws-sdk/client-sesv2';
+import { dynamo, ses } from '../../functions/commons/clients';
 import { config } from '../../functions/commons/env';
 import { keys } from '../../functions/adapters/keys';
 import { hashToken } from '../../functions/inboxes/verification';
@@ -218,5 +219,40 @@ describe('verifying a custom sender address', () => {
     const refused = await requestEmail(account, created.body.inboxId);
     expect(refused.status).toBe(409);
     expect(refused.body.error.code).toBe('nothing_to_verify');
+  });
+});
+
+describe('when SES will not send (the sandbox)', () => {
+  /** What SES v2 answers in the sandbox for an unverified recipient, injected into the real client as a fault. */
+  async function withSesAnswering<T>(error: Error, run: () => Promise<T>): Promise<T> {
+    const fault = () => async () => {
+      throw error;
+    };
+    ses().middlewareStack.add(fault as never, { step: 'initialize', name: 'sesFault' });
+    try {
+      return await run();
+    } finally {
+      ses().middlewareStack.remove('sesFault');
+    }
+  }
+
+  it('answers 409 email_not_sendable (not a 5xx: nothing is broken), naming the sandbox', async () => {
+    const account = await createTestAccount(api, 1);
+    const { inboxId, address } = await inboxWithCustomSender(account);
+    const rejected = new MessageRejected({ message: `Email address is not verified. The following identities failed the check in region US-EAST-1: ${address}`, $metadata: {} });
+    const refused = await withSesAnswering(rejected, () => requestEmail(account, inboxId));
+    expect(refused.status).toBe(409);
+    expect(refused.body.error.code).toBe('email_not_sendable');
+    expect(refused.body.error.message).toContain('sandbox');
+    expect(await sentTo(address)).toEqual([]);
+  });
+
+  it('an outage of SES (throttling) is still a 502: it may pass', async () => {
+    const account = await createTestAccount(api, 1);
+    const { inboxId } = await inboxWithCustomSender(account);
+    const throttled = new TooManyRequestsException({ message: 'Rate exceeded', $metadata: {} });
+    const failed = await withSesAnswering(throttled, () => requestEmail(account, inboxId));
+    expect(failed.status).toBe(502);
+    expect(failed.body.error.code).toBe('email_not_sent');
   });
 });

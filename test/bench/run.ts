@@ -1,6 +1,7 @@
 /**
  * `npm run bench`: the inbound chain's figures against its targets, on this machine, with its own local AWS
- * stack (free ports, stopped at the end). Prints a summary and writes test/bench/latest.json for the README.
+ * stack (free ports, stopped at the end). Prints a summary and writes test/bench/latest.json (ignored by git: the
+ * README keeps the figures worth keeping).
  * BENCH_MESSAGES sets the throughput run's size (default 300).
  */
 import { writeFileSync } from 'node:fs';
@@ -11,6 +12,7 @@ import { LOCAL_RESOURCE_ENV, provisionLocalResources } from '../../bin/local/pro
 import { fixtureMessages, generatedMessages } from './corpus';
 import { measureCpu } from './cpu';
 import { measureAttribution } from './attribution';
+import { BUNDLE_TARGETS, measureBundles, printBundles } from './bundles';
 
 const MB = 1024 * 1024;
 const TARGETS = { cpuRatio: 1.25, roundTrips: 3, peakRssMb: 256 };
@@ -48,6 +50,10 @@ async function main(): Promise<void> {
     console.log(`   ${name.padEnd(11)} ${String(figures.messages).padStart(4)} msgs: mailparser ${figures.mailparserUsPerMessage.toFixed(0)}, naive ${figures.naiveUsPerMessage.toFixed(0)}, chain ${figures.chainUsPerMessage.toFixed(0)} µs/msg; chain ÷ mailparser ${figures.ratioToMailparser.toFixed(2)}, chain ÷ naive ${figures.ratioToNaive.toFixed(2)}`);
   }
   console.log(`   named as expected on the attribution corpus (${attribution.accuracy.messages} msgs): chain ${(100 * attribution.accuracy.chain).toFixed(1)}%, naive ${(100 * attribution.accuracy.naive).toFixed(1)}%\n`);
+  console.log(`1c. Lambda bundles as cdk synth builds them: size (≤ ${BUNDLE_TARGETS.maxBytes / 1024} KB) and cold import in a fresh process (≤ ${BUNDLE_TARGETS.maxImportMs} ms), median of 5 ...`);
+  const bundles = measureBundles();
+  printBundles(bundles);
+  console.log();
 
   const aws = await startLocalAws();
   let results;
@@ -92,12 +98,18 @@ async function main(): Promise<void> {
     { figure: 'Attribution corpus named as expected, chain (naive)', target: '100%', measured: `${fixed(100 * attribution.accuracy.chain, 1)}% (${fixed(100 * attribution.accuracy.naive, 1)}%)`, met: attribution.accuracy.chain === 1 },
     { figure: 'Sequential DynamoDB round trips (new, reply)', target: `≤ ${TARGETS.roundTrips}`, measured: `${results.roundTrips.newMessage.dynamoLevels.length}, ${results.roundTrips.reply.dynamoLevels.length}`, met: worstRoundTrips <= TARGETS.roundTrips },
     { figure: 'Peak RSS, 40 MB message (MB)', target: `≤ ${TARGETS.peakRssMb}`, measured: fixed(peakMb, 0), met: peakMb <= TARGETS.peakRssMb && results.memory.problems.length === 0 },
+    ...bundles.map((bundle) => ({
+      figure: `Bundle ${bundle.function}: KB, import ms`,
+      target: `≤ ${BUNDLE_TARGETS.maxBytes / 1024}, ≤ ${BUNDLE_TARGETS.maxImportMs}`,
+      measured: `${fixed(bundle.bytes / 1024, 0)}, ${fixed(bundle.importMs, 0)}`,
+      met: bundle.bytes <= BUNDLE_TARGETS.maxBytes && bundle.importMs <= BUNDLE_TARGETS.maxImportMs,
+    })),
     ...results.throughput.map((run) => ({ figure: `Messages/s, ${run.via}, concurrency ${run.concurrency}`, target: 'all stored', measured: fixed(run.perSecond, 1), met: run.stored === run.messages })),
   ];
   console.log('\nSummary');
   console.table(summary.map((row) => ({ ...row, met: row.met ? 'yes' : 'NO' })));
 
-  const report = { generatedAt: new Date().toISOString(), durationSeconds: fixed((Date.now() - began) / 1000, 0), machine, targets: TARGETS, summary, cpu, attribution, ...results };
+  const report = { generatedAt: new Date().toISOString(), durationSeconds: fixed((Date.now() - began) / 1000, 0), machine, targets: { ...TARGETS, bundles: BUNDLE_TARGETS }, summary, cpu, attribution, bundles, ...results };
   writeFileSync(join(__dirname, 'latest.json'), `${JSON.stringify(report, null, 2)}\n`);
   console.log(`Wrote test/bench/latest.json (${report.durationSeconds} s).`);
 }

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Match } from 'aws-cdk-lib/assertions';
 import { readConfig } from '../../lib/hosted-inbox';
 import { logicalId, synthHostedInbox, testApp } from './synth';
@@ -16,8 +18,38 @@ describe('context', () => {
     expect(() => readConfig(testApp({ domain }))).toThrow(/Context "domain" must be a lowercase DNS name/);
   });
 
-  test('requires a domain', () => {
-    expect(() => readConfig(testApp({ domain: undefined }))).toThrow(/-c domain=/);
+  test('requires a domain: no default (a placeholder would still replace the active rule set)', () => {
+    expect(() => readConfig(testApp({ domain: undefined }))).toThrow('Context "domain" is required');
+    expect(() => readConfig(testApp({ domain: undefined }))).toThrow(/-c domain=inbox.example.com/);
+    const cdkJson = JSON.parse(readFileSync(join(__dirname, '..', '..', 'cdk.json'), 'utf8'));
+    expect(cdkJson.context?.domain).toBeUndefined();
+    // `npm test` synthesizes the real app: it passes a domain explicitly.
+    const { scripts } = JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8'));
+    expect(scripts.synth).toContain('-c domain=');
+  });
+
+  test.each(['eu-north-1', 'us-west-1', 'sa-east-1', 'ap-south-1'])('refuses region %s, where SES does not receive mail, naming the supported ones', (region) => {
+    const read = () => readConfig(testApp(), region);
+    expect(read).toThrow(`Amazon SES does not receive email in ${region}`);
+    expect(read).toThrow(/us-east-1, us-east-2, us-west-2, .*eu-west-1/);
+  });
+
+  test.each(['us-east-1', 'eu-west-1', 'ap-southeast-2', undefined])('accepts region %p (undefined: unknown until deploy, checked there)', (region) => {
+    expect(readConfig(testApp(), region).domain).toBe('inbox.example.com');
+  });
+
+  test('receiptRuleSet: an SES rule set name; inboundMaxConcurrency and apiReservedConcurrency: whole numbers', () => {
+    expect(readConfig(testApp({ receiptRuleSet: 'INBOUND_MAIL' })).receiptRuleSet).toBe('INBOUND_MAIL');
+    for (const receiptRuleSet of ['', '-x', 'has space', 'a'.repeat(64), 42]) {
+      expect(() => readConfig(testApp({ receiptRuleSet }))).toThrow(/Context "receiptRuleSet" must name an existing SES receipt rule set/);
+    }
+    expect(readConfig(testApp({ inboundMaxConcurrency: '8', apiReservedConcurrency: 2 }))).toEqual(
+      expect.objectContaining({ inboundMaxConcurrency: 8, apiReservedConcurrency: 2 }),
+    );
+    for (const inboundMaxConcurrency of ['1', '1001', '2.5', 'many']) {
+      expect(() => readConfig(testApp({ inboundMaxConcurrency }))).toThrow(/Context "inboundMaxConcurrency" must be a whole number from 2 to 1000/);
+    }
+    expect(() => readConfig(testApp({ apiReservedConcurrency: '0' }))).toThrow(/Context "apiReservedConcurrency" must be a whole number from 1/);
   });
 
   test.each(['inbox.example.com', 'mail.my-team.example.co.uk', 'x1.io'])('accepts domain %p', (domain) => {
@@ -34,6 +66,9 @@ describe('context', () => {
       jwt: undefined,
       apiRateLimit: 50,
       apiBurstLimit: 100,
+      receiptRuleSet: undefined,
+      inboundMaxConcurrency: 5,
+      apiReservedConcurrency: undefined,
     });
     expect(readConfig(testApp({ terminationProtection: true })).terminationProtection).toBe(true);
     expect(() => readConfig(testApp({ rawMailRetentionDays: '0' }))).toThrow(/rawMailRetentionDays/);

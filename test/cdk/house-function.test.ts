@@ -10,7 +10,7 @@ describe('HouseFunction defaults', () => {
   const fn = new HouseFunction(stack, 'Fn', { entry: FIXTURE_ENTRY });
   const template = Template.fromStack(stack);
 
-  test('Node 22 on ARM64, JSON logs into its own log group kept one month, source maps on', () => {
+  test('Node 22 on ARM64, JSON logs into its own log group kept one month, no source-map parsing at cold start', () => {
     template.hasResourceProperties('AWS::Lambda::Function', {
       Runtime: 'nodejs22.x',
       Architectures: ['arm64'],
@@ -18,8 +18,10 @@ describe('HouseFunction defaults', () => {
       MemorySize: 256,
       Timeout: 30,
       LoggingConfig: Match.objectLike({ LogFormat: 'JSON', LogGroup: { Ref: logicalId(fn.logGroup) } }),
-      Environment: { Variables: { NODE_OPTIONS: '--enable-source-maps' } },
     });
+    const variables = Object.values(template.findResources('AWS::Lambda::Function'))[0].Properties.Environment?.Variables ?? {};
+    expect(variables.NODE_OPTIONS).toBeUndefined();
+    expect(Object.values(template.findResources('AWS::Lambda::Function'))[0].Properties.ReservedConcurrentExecutions).toBeUndefined();
     template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 30 });
     // Retention set by CloudFormation, not by the LogRetention custom resource.
     template.resourceCountIs('Custom::LogRetention', 0);
@@ -39,8 +41,25 @@ describe('HouseFunction defaults', () => {
     const fnProps = Object.values(readTemplate.findResources('AWS::Lambda::Function'))[0].Properties;
     expect(Object.keys(fnProps.Environment.Variables)).not.toContain('INBOXES_TABLE');
     const actions = statementsOfRole(readTemplate, logicalId(reader.function.role!)).flatMap(actionsOf);
-    expect(actions).toContain('dynamodb:Query');
-    expect(actions.filter((a) => /Put|Update|Delete|Write/.test(a))).toEqual([]);
+    expect(actions.sort()).toEqual(['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Query']);
+  });
+});
+
+describe('HouseFunction options', () => {
+  test('reservedConcurrency reserves (and caps) the function', () => {
+    const stack = new Stack(testApp(), 'Reserved');
+    new HouseFunction(stack, 'Fn', { entry: FIXTURE_ENTRY, reservedConcurrency: 3 });
+    Template.fromStack(stack).hasResourceProperties('AWS::Lambda::Function', { ReservedConcurrentExecutions: 3 });
+  });
+
+  test('bindTables with explicit actions grants exactly those, on the table and its indexes', () => {
+    const stack = new Stack(testApp(), 'Exact');
+    const data = new InboxData(stack, 'Data');
+    const fn = new HouseFunction(stack, 'Fn', { entry: FIXTURE_ENTRY }).bindTables({ tickets: data.tables.tickets }, ['GetItem', 'UpdateItem']);
+    const statements = statementsOfRole(Template.fromStack(stack), logicalId(fn.function.role!));
+    expect(statements.flatMap(actionsOf).sort()).toEqual(['dynamodb:GetItem', 'dynamodb:UpdateItem']);
+    expect(JSON.stringify(statements.flatMap(resourcesOf))).toContain('/index/*');
+    expect(() => new HouseFunction(stack, 'None', { entry: FIXTURE_ENTRY }).bindTables({ tickets: data.tables.tickets }, [])).toThrow(/at least one action/);
   });
 });
 
@@ -111,7 +130,11 @@ describe('Inbound function', () => {
         .sort();
     expect(objectPatterns((a) => a.startsWith('s3:GetObject'))).toEqual(['/inbound/*']);
     expect(objectPatterns((a) => a === 's3:PutObject')).toEqual(['/attachments/*', '/bodies/*']);
-    expect(s3Statements.flatMap(actionsOf).filter((a) => a.startsWith('s3:Delete'))).toEqual([]);
+    expect([...new Set(s3Statements.flatMap(actionsOf))].sort()).toEqual(['s3:AbortMultipartUpload', 's3:GetObject', 's3:ListBucket', 's3:PutObject']);
+    // ListBucket (so a missing raw object reads as NoSuchKey, a permanent failure) on the bucket itself only.
+    const lists = s3Statements.filter((s) => actionsOf(s).includes('s3:ListBucket'));
+    expect(lists.flatMap(actionsOf)).toEqual(['s3:ListBucket']);
+    expect(lists.flatMap(resourcesOf)).toEqual([{ 'Fn::ImportValue': expect.stringContaining(logicalId(data.data.bucket)) }]);
     for (const resource of s3Statements.flatMap(resourcesOf)) {
       expect(JSON.stringify(resource)).toContain(logicalId(data.data.bucket));
     }

@@ -6,14 +6,22 @@ import { actionsOf, logicalId, resourcesOf, statementsOfRole, synthHostedInbox }
 
 type Resource = { Type: string; Properties: Record<string, any>; DependsOn?: string[] };
 
-/** What each function may do with each table; anything absent is no access at all. */
-const TABLE_ACCESS: Record<ApiFunctionName, Partial<Record<TableKey, 'read' | 'readWrite'>>> = {
+const READ = ['GetItem', 'BatchGetItem', 'Query'];
+const READ_WRITE = [...READ, 'PutItem', 'UpdateItem', 'DeleteItem', 'ConditionCheckItem'];
+/**
+ * Exactly the DynamoDB actions each function may perform on each table ('read' and 'readWrite': the presets of
+ * HouseFunction.bindTables); anything absent is no access at all.
+ */
+const TABLE_ACCESS: Record<ApiFunctionName, Partial<Record<TableKey, 'read' | 'readWrite' | readonly string[]>>> = {
   directory: { inboxes: 'readWrite' },
-  inboxes: { inboxes: 'readWrite', tickets: 'read' },
-  crm: { tickets: 'readWrite', contacts: 'readWrite', inboxes: 'read' },
-  verification: { inboxes: 'readWrite' },
+  inboxes: { inboxes: 'readWrite', tickets: ['GetItem', 'Query'] },
+  crm: { tickets: ['GetItem', 'Query', 'PutItem', 'UpdateItem'], contacts: ['GetItem', 'UpdateItem'], inboxes: 'read' },
+  // Reads the token and the inbox; confirms with a transaction of two updates (TransactWriteItems is authorized per item).
+  verification: { inboxes: ['GetItem', 'UpdateItem'] },
   openapi: {},
 };
+/** No function scans, batch-writes or reads streams. */
+const NEVER = ['dynamodb:Scan', 'dynamodb:BatchWriteItem', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator', 'dynamodb:DescribeStream'];
 const SENDS_EMAIL: readonly ApiFunctionName[] = ['inboxes'];
 const PUBLIC_ROUTE_KEYS = ['GET /openapi.json', 'GET /verify', 'POST /verify'];
 
@@ -136,35 +144,31 @@ describe('API functions', () => {
       else expect(variables.SYSTEM_FROM).toBeUndefined();
     });
 
-    test('IAM: DynamoDB on its tables (and their indexes) only, SES on the domain identity only, no "*"', () => {
+    test('IAM: exactly its DynamoDB actions on its tables (and their indexes), SES only from the system address', () => {
       // Only the OpenAPI function touches no table (its role keeps just the logging grants).
       expect(statements.length > 0).toBe(Object.keys(access).length > 0 || SENDS_EMAIL.includes(name));
       for (const statement of statements) {
         for (const action of actionsOf(statement)) expect(action).toMatch(/^(dynamodb|ses):[A-Z]/);
-        for (const resource of resourcesOf(statement)) expect(resource).not.toBe('*');
+        for (const action of NEVER) expect(actionsOf(statement)).not.toContain(action);
       }
       const dynamo = statements.filter((s) => actionsOf(s).some((a) => a.startsWith('dynamodb:')));
+      for (const statement of dynamo) for (const resource of resourcesOf(statement)) expect(resource).not.toBe('*');
       const granted = new Set(dynamo.flatMap((s) => resourcesOf(s).flatMap(mentionedTables)));
       expect([...granted].sort()).toEqual(Object.keys(access).sort());
-      for (const statement of dynamo) {
-        for (const resource of resourcesOf(statement)) {
-          // The table ARN itself, or `<table ARN>/index/*` for tables that have indexes.
-          const text = JSON.stringify(resource);
-          expect(mentionedTables(resource)).toHaveLength(1);
-          if (text.includes('/index/')) expect(text).toContain('"/index/*"');
-        }
-      }
-      const writers = dynamo.filter((s) => actionsOf(s).includes('dynamodb:PutItem'));
-      const written = new Set(writers.flatMap((s) => resourcesOf(s).flatMap(mentionedTables)));
-      expect([...written].sort()).toEqual(
-        (Object.keys(access) as TableKey[]).filter((key) => access[key] === 'readWrite').sort(),
-      );
       for (const key of Object.keys(access) as TableKey[]) {
+        const on = dynamo.filter((s) => resourcesOf(s).some((r) => mentionedTables(r).includes(key)));
+        const expected = access[key] === 'read' ? READ : access[key] === 'readWrite' ? READ_WRITE : access[key]!;
+        expect([...new Set(on.flatMap(actionsOf))].sort()).toEqual(expected.map((a) => `dynamodb:${a}`).sort());
+        for (const statement of on) {
+          for (const resource of resourcesOf(statement)) {
+            // The table ARN itself, or `<table ARN>/index/*` for tables that have indexes.
+            const text = JSON.stringify(resource);
+            expect(mentionedTables(resource)).toHaveLength(1);
+            if (text.includes('/index/')) expect(text).toContain('"/index/*"');
+          }
+        }
         if (TABLES[key].indexes.length === 0) continue;
-        const indexGrant = dynamo.some((s) =>
-          resourcesOf(s).some((r) => mentionedTables(r).includes(key) && JSON.stringify(r).includes('/index/*')),
-        );
-        expect(indexGrant).toBe(true);
+        expect(on.some((s) => resourcesOf(s).some((r) => JSON.stringify(r).includes('/index/*')))).toBe(true);
       }
 
       const sesStatements = statements.filter((s) => actionsOf(s).some((a) => a.startsWith('ses:')));
@@ -172,13 +176,16 @@ describe('API functions', () => {
         expect(sesStatements).toEqual([]);
         return;
       }
+      // In the SES sandbox the recipient's verified identity is authorized too, so the resource is every identity
+      // of the account (never another account's), and the From address is pinned by condition.
       expect(sesStatements).toHaveLength(1);
-      expect(actionsOf(sesStatements[0]).sort()).toEqual(['ses:SendEmail', 'ses:SendRawEmail']);
-      const [identityArn] = resourcesOf(sesStatements[0]);
-      expect(resourcesOf(sesStatements[0])).toHaveLength(1);
-      const arnText = JSON.stringify(identityArn);
-      expect(arnText).toContain(':identity/');
-      expect(arnText).toContain(`ExportsOutputRef${logicalId(data.identity)}`);
+      expect(actionsOf(sesStatements[0])).toEqual(['ses:SendEmail']);
+      expect(resourcesOf(sesStatements[0])).toEqual([
+        { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':ses:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':identity/*']] },
+      ]);
+      expect(sesStatements[0].Condition).toEqual({
+        StringLike: { 'ses:FromAddress': ['no-reply@inbox.example.com', '*<no-reply@inbox.example.com>'] },
+      });
     });
   });
 });
@@ -198,7 +205,7 @@ describe('the crm function', () => {
   });
 
   test('updates tickets and contacts, and cannot touch conversations', () => {
-    for (const key of ['tickets', 'contacts'] as const) expect(on(key).flatMap(actionsOf)).toEqual(expect.arrayContaining(['dynamodb:Query', 'dynamodb:UpdateItem']));
+    for (const key of ['tickets', 'contacts'] as const) expect(on(key).flatMap(actionsOf)).toEqual(expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:UpdateItem']));
     expect(on('conversations')).toEqual([]);
   });
 
@@ -397,5 +404,44 @@ describe('API alarms', () => {
       Dimensions: [{ Name: 'FunctionName', Value: { Ref: logicalId(application.api.functions[name].function) } }],
       Threshold: 0,
     });
+  });
+});
+
+describe('operations', () => {
+  const { application, appTemplate } = synthHostedInbox();
+  const resources: Record<string, Resource> = appTemplate.toJSON().Resources;
+
+  test('access logs on the stage: one JSON line per request, into a log group with retention', () => {
+    const stage = resources[logicalId(application.api.stage)];
+    const settings = stage.Properties.AccessLogSettings;
+    expect(settings.DestinationArn).toEqual({ 'Fn::GetAtt': [logicalId(application.api.accessLogs), 'Arn'] });
+    const format = JSON.parse(settings.Format);
+    expect(format).toEqual(expect.objectContaining({ requestId: '$context.requestId', routeKey: '$context.routeKey', status: '$context.status' }));
+    expect(settings.Format).not.toMatch(/body|authorization/i);
+    expect(resources[logicalId(application.api.accessLogs)].Properties.RetentionInDays).toBe(30);
+  });
+
+  test('every log group of the app, custom resources included, has a retention; no implicit log group', () => {
+    const logGroups = ofType(resources, 'AWS::Logs::LogGroup');
+    expect(logGroups.length).toBeGreaterThan(0);
+    for (const [, group] of logGroups) expect(group.Properties.RetentionInDays).toBe(30);
+    for (const [id, fn] of ofType(resources, 'AWS::Lambda::Function')) {
+      // A function without LoggingConfig.LogGroup logs into /aws/lambda/<name>, created on first use, kept forever.
+      expect([id, fn.Properties.LoggingConfig?.LogGroup]).toEqual([id, expect.anything()]);
+    }
+    expect(ofType(resources, 'Custom::LogRetention')).toEqual([]);
+  });
+
+  test('no reserved concurrency by default (new accounts have 10, and Lambda keeps 10 unreserved); -c apiReservedConcurrency=N reserves N each', () => {
+    for (const name of API_FUNCTION_NAMES) {
+      expect(resources[logicalId(application.api.functions[name].function)].Properties.ReservedConcurrentExecutions).toBeUndefined();
+    }
+    const reserved = synthHostedInbox({ apiReservedConcurrency: '3' });
+    const reservedResources = reserved.appTemplate.toJSON().Resources;
+    for (const name of API_FUNCTION_NAMES) {
+      expect(reservedResources[logicalId(reserved.application.api.functions[name].function)].Properties.ReservedConcurrentExecutions).toBe(3);
+    }
+    // The inbound function is never reserved: its queue's maximum concurrency bounds it instead.
+    expect(reserved.appTemplate.toJSON().Resources[logicalId(reserved.application.inboundFunction.function)].Properties.ReservedConcurrentExecutions).toBeUndefined();
   });
 });

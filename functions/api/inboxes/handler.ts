@@ -7,7 +7,7 @@ import { requestVerification } from '../../inboxes/verification';
 import * as wizard from '../../inboxes/wizard';
 import { apiHandler, json } from '../http/handler';
 import { ApiEvent, Caller, callerOf, jsonBody, pathParam } from '../http/request';
-import { setupContext } from '../wiring';
+import { setupContext } from './wiring';
 
 /** The From preview shows the calling agent's name, as their replies would: read once per request. */
 async function agentName(caller: Caller): Promise<string> {

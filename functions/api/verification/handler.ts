@@ -4,11 +4,11 @@
  * POST does it. Browsers get a small page, API clients (Accept: application/json) get JSON.
  */
 import { createLogger } from '../../commons/logger';
-import { verificationTokenSchema } from '../../inboxes/schemas';
-import { confirmToken, inspectToken, TokenStatus } from '../../inboxes/verification';
+import { postedTokenSchema } from '../../inboxes/token-schema';
+import { confirmToken, inspectToken, TokenStatus } from '../../inboxes/verification-tokens';
 import { apiHandler, ApiResult, json } from '../http/handler';
 import type { ApiEvent } from '../http/request';
-import { setupContext } from '../wiring';
+import { tokenContext } from './wiring';
 
 const STATUS_CODE: Record<TokenStatus['status'], number> = { valid: 200, verified: 200, invalid: 404, expired: 410, used: 410, superseded: 410 };
 
@@ -54,7 +54,7 @@ function postedToken(event: ApiEvent): string {
   const raw = event.body === undefined ? '' : event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
   if ((event.headers['content-type'] ?? '').includes('application/x-www-form-urlencoded')) return new URLSearchParams(raw).get('token') ?? '';
   try {
-    const parsed = verificationTokenSchema.safeParse(JSON.parse(raw));
+    const parsed = postedTokenSchema.safeParse(JSON.parse(raw));
     return parsed.success ? parsed.data.token : '';
   } catch {
     return '';
@@ -64,10 +64,10 @@ function postedToken(event: ApiEvent): string {
 export const handler = apiHandler(createLogger('api-verification'), {
   'GET /verify': async (event) => {
     const token = event.queryStringParameters?.token ?? '';
-    return answer(event, await inspectToken(setupContext(), token), token);
+    return answer(event, await inspectToken(tokenContext(), token), token);
   },
   'POST /verify': async (event) => {
     const token = postedToken(event);
-    return answer(event, await confirmToken(setupContext(), token), token);
+    return answer(event, await confirmToken(tokenContext(), token), token);
   },
 });

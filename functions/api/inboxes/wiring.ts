@@ -1,14 +1,18 @@
-/** The use cases' ports, built once per cold start from the module-scope clients and the checked config. */
+/**
+ * The inboxes function's ports, built once per cold start from the module-scope clients and the checked config.
+ * Each API function wires only what it uses, beside its handler (`functions/api/<fn>/wiring.ts`), so its bundle
+ * carries nothing else.
+ */
 import { randomBytes } from 'node:crypto';
-import { dynamo, ses } from '../commons/clients';
-import { config } from '../commons/env';
-import { newId } from '../commons/ids';
-import { DynamoDirectory } from '../adapters/dynamo-directory';
-import { DynamoInboxes } from '../adapters/dynamo-inboxes';
-import { DynamoPipelines } from '../adapters/dynamo-pipelines';
-import { DynamoVerifications } from '../adapters/dynamo-verifications';
-import { SesMailer } from '../adapters/ses-mailer';
-import type { VerificationContext } from '../inboxes/verification';
+import { dynamo, ses } from '../../commons/clients';
+import { config } from '../../commons/env';
+import { newId } from '../../commons/ids';
+import { DynamoDirectory } from '../../adapters/dynamo-directory';
+import { DynamoInboxes } from '../../adapters/dynamo-inboxes';
+import { DynamoPipelines } from '../../adapters/dynamo-pipelines';
+import { DynamoVerifications } from '../../adapters/dynamo-verifications';
+import { SesMailer } from '../../adapters/ses-mailer';
+import type { VerificationContext } from '../../inboxes/verification';
 
 /** Six characters of a-z0-9 (about 31 bits): a generated address is unique without looking clumsy. */
 const randomSuffix = () => Array.from(randomBytes(6), (byte) => 'abcdefghijklmnopqrstuvwxyz0123456789'[byte % 36]).join('');

@@ -1,0 +1,72 @@
+/**
+ * The deployed Lambda bundles, as `cdk synth` builds them (esbuild, the same options): each one's size, and the
+ * time and CPU of its cold import (module load and top-level code: what Lambda's init phase does) in a fresh
+ * Node process, median of several. Run alone with `npx tsx test/bench/bundles.ts`; `npm run bench` includes it.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { App, Stack } from 'aws-cdk-lib';
+import { createHostedInbox } from '../../lib/hosted-inbox';
+
+export const BUNDLE_TARGETS = { maxBytes: 1024 * 1024, maxImportMs: 200 };
+
+export interface BundleFigures {
+  readonly function: string;
+  readonly bytes: number;
+  readonly importMs: number;
+  readonly importCpuMs: number;
+}
+
+/** One import in a fresh process: wall-clock and CPU milliseconds. */
+function importOnce(file: string): { ms: number; cpuMs: number } {
+  const script = `const c0 = process.cpuUsage(); const t0 = performance.now(); await import(${JSON.stringify(pathToFileURL(file).href)}); const c = process.cpuUsage(c0); console.log(JSON.stringify({ ms: performance.now() - t0, cpuMs: (c.user + c.system) / 1000 }));`;
+  // As on Lambda: no source-map parsing, the SDK's Node-version notice off; no endpoint, credentials or table is touched at import.
+  const env = { PATH: process.env.PATH, AWS_REGION: 'us-east-1', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', POWERTOOLS_LOG_LEVEL: 'SILENT' };
+  const output = execFileSync(process.execPath, ['--input-type=module', '-e', script], { env, encoding: 'utf8' });
+  return JSON.parse(output.trim().split('\n').pop()!);
+}
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+
+/** Synthesizes the app with bundling into a temporary directory and measures every function's bundle. */
+export function measureBundles(rounds = 5): BundleFigures[] {
+  const outdir = mkdtempSync(join(tmpdir(), 'hosted-inbox-bundles-'));
+  try {
+    const app = new App({ outdir, context: { domain: 'inbox.example.com', 'aws:cdk:enable-asset-metadata': true, 'aws:cdk:enable-path-metadata': true } });
+    const { application } = createHostedInbox(app);
+    app.synth();
+    const template = JSON.parse(readFileSync(join(outdir, `${Stack.of(application).artifactId}.template.json`), 'utf8'));
+    const figures: BundleFigures[] = [];
+    for (const resource of Object.values<any>(template.Resources)) {
+      if (resource.Type !== 'AWS::Lambda::Function') continue;
+      const bundle = join(outdir, resource.Metadata['aws:asset:path'], 'index.mjs');
+      if (!existsSync(bundle)) continue; // CDK's own custom-resource handler, not ours
+      const runs = Array.from({ length: rounds }, () => importOnce(bundle));
+      figures.push({
+        function: String(resource.Metadata['aws:cdk:path']).split('/').slice(1, -2).join('/'),
+        bytes: statSync(bundle).size,
+        importMs: median(runs.map((run) => run.ms)),
+        importCpuMs: median(runs.map((run) => run.cpuMs)),
+      });
+    }
+    return figures;
+  } finally {
+    rmSync(outdir, { recursive: true, force: true });
+  }
+}
+
+export function printBundles(figures: readonly BundleFigures[]): void {
+  for (const figure of figures) {
+    const size = `${(figure.bytes / 1024).toFixed(0)} KB`;
+    const met = figure.bytes <= BUNDLE_TARGETS.maxBytes && figure.importMs <= BUNDLE_TARGETS.maxImportMs ? 'met' : 'NOT met';
+    console.log(`   ${figure.function.padEnd(22)} ${size.padStart(8)}  import ${figure.importMs.toFixed(0).padStart(4)} ms (CPU ${figure.importCpuMs.toFixed(0)} ms)  ${met}`);
+  }
+}
+
+if (require.main === module) {
+  console.log(`Bundles (target ≤ ${BUNDLE_TARGETS.maxBytes / 1024} KB, cold import ≤ ${BUNDLE_TARGETS.maxImportMs} ms):`);
+  printBundles(measureBundles());
+}
