@@ -202,19 +202,29 @@ export class HouseFunction extends Construct implements iam.IGrantable {
    * AccessDenied for every recipient in the sandbox. The `ses:FromAddress` condition keeps the sender fixed.
    */
   grantSendEmailFrom(fromAddress: string): this {
+    // The address alone, or with a display name ("hosted-inbox <no-reply@…>"), whichever form SES compares.
+    return this.grantSendEmail({ StringLike: { 'ses:FromAddress': [fromAddress, `*<${fromAddress}>`] } }, 'ses:FromAddress pins the sender.');
+  }
+
+  /**
+   * Lets the function send mail from any address an SES identity of this account covers: replies go out from
+   * each inbox's own address — under the inbox domain, or a custom address on a sending domain the account
+   * connected — which no fixed pattern names. SES itself refuses a From no verified identity covers.
+   */
+  grantSendEmailAsAccountIdentities(): this {
+    return this.grantSendEmail(undefined, "the sender is each inbox's address, checked by SES against this account's verified identities.");
+  }
+
+  private grantSendEmail(conditions: Record<string, unknown> | undefined, senderReason: string): this {
     const stack = Stack.of(this);
     this.function.addToRolePolicy(
       new iam.PolicyStatement({
         actions: ['ses:SendEmail'],
         resources: [stack.formatArn({ service: 'ses', resource: 'identity', resourceName: '*', arnFormat: ArnFormat.SLASH_RESOURCE_NAME })],
-        // The address alone, or with a display name ("hosted-inbox <no-reply@…>"), whichever form SES compares.
-        conditions: { StringLike: { 'ses:FromAddress': [fromAddress, `*<${fromAddress}>`] } },
+        conditions,
       }),
     );
-    this.suppressWildcards(
-      "SES authorizes a send against the sender's identity and, in the sandbox, each recipient's verified identity; ses:FromAddress pins the sender.",
-      [':identity/*'],
-    );
+    this.suppressWildcards(`SES authorizes a send against the sender's identity and, in the sandbox, each recipient's verified identity; ${senderReason}`, [':identity/*']);
     return this;
   }
 

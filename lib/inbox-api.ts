@@ -12,6 +12,7 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { NagSuppressions } from 'cdk-nag';
+import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { API_ROUTES, ApiFunctionName, ApiRoute, routeKey } from '../functions/api/routes';
 import { HouseFunction } from './house-function';
@@ -43,6 +44,11 @@ export interface InboxApiProps {
   readonly domain: string;
   /** The tables; each function is bound only to those it uses. */
   readonly tables: InboxTables;
+  /**
+   * The mail bucket: the conversations function reads bodies and attachments (and links to them).
+   * @default - no bucket access (conversation HTML and attachments then cannot be served)
+   */
+  readonly mailBucket?: s3.IBucket;
   /** Issuer (`iss` claim) of the accepted tokens, an https URL, e.g. `InboxUserPool.issuer`. */
   readonly jwtIssuer: string;
   /** Accepted audiences (`aud` or `client_id` claim), e.g. the user pool client id. */
@@ -123,6 +129,14 @@ const API_FUNCTIONS: Readonly<Record<ApiFunctionName, ApiFunctionSpec>> = {
     description: 'API: the public link that confirms a sender address',
     // Reads the token and the inbox; confirms with one transaction of two updates (the token, the inbox).
     bind: (fn, { tables }) => fn.bindTables({ inboxes: tables.inboxes }, ['GetItem', 'UpdateItem']),
+  },
+  conversations: {
+    description: 'API: conversation views, reading, assignment and status, notes and replies',
+    // The inboxes table for inboxes, users' open counts and names; the mail bucket for bodies and attachments.
+    bind: (fn, { tables, mailBucket }) => {
+      fn.bindTables({ conversations: tables.conversations, inboxes: tables.inboxes }, 'readWrite').grantSendEmailAsAccountIdentities();
+      if (mailBucket) fn.bindMailBucket(mailBucket, { rawMailPrefix: 'inbound/', readPrefixes: ['bodies/', 'attachments/', 'outbound/'], writePrefixes: ['outbound/'] });
+    },
   },
   openapi: {
     description: 'API: the public OpenAPI document',

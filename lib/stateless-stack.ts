@@ -120,6 +120,7 @@ export class StatelessStack extends Stack {
       domain: props.domain,
       tables: props.tables,
       reservedConcurrency: props.apiReservedConcurrency,
+      mailBucket: props.bucket,
       jwtIssuer: props.jwtIssuer,
       jwtAudience: props.jwtAudience,
       allowedOrigins: props.allowedOrigins,

@@ -21,6 +21,7 @@ const FUNCTIONS: Record<ApiFunctionName, () => Promise<{ handler: LambdaHandler 
   crm: () => import('../../functions/api/crm/handler'),
   verification: () => import('../../functions/api/verification/handler'),
   openapi: () => import('../../functions/api/openapi/handler'),
+  conversations: () => import('../../functions/api/conversations/handler'),
 };
 
 /** API Gateway's own payload limit. */

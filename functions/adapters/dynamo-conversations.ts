@@ -1,11 +1,46 @@
-/** Reads of conversations, messages, contacts and inbound records. Every list is a Query, never a Scan. */
-import { DynamoDBDocumentClient, GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { BY_PARENT_INDEX } from '../commons/table-design';
-import { keys, listings, MESSAGE_SK_PREFIX } from './keys';
+/**
+ * Conversations, messages, notes, contacts and inbound records. Every list is a Query on the index built for
+ * it, never a Scan; a status or assignee change writes the view keys and counts in the same transaction.
+ */
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { BY_ASSIGNEE_INDEX, BY_INBOX_ASSIGNEE_INDEX, BY_PARENT_INDEX, BY_STATUS_INDEX, IndexDesign } from '../commons/table-design';
+import type { Conversation, ConversationStatus, Note, StoredMessage } from '../conversations/model';
+import { ChangedMeanwhile, ConversationStore, InvalidCursor, Listing, Page, ViewCounts } from '../conversations/ports';
+import { batchGet, keyString } from './batch-get';
+import { CursorKey, cursorKey, encodeCursor } from './cursors';
+import { assignedCountAttribute, assigneeCondition, openAssignedItems, VIEW_COUNT_SHARDS, viewCountItem, viewKeyClauses } from './conversation-items';
+import { keys, listings, MESSAGE_SK_PREFIX, NOTE_SK_PREFIX } from './keys';
 
 export type Row = Record<string, unknown>;
 
-export class DynamoConversations {
+/** The index and partition of a view. */
+function listingIndex(listing: Listing): { index: IndexDesign; partition: string } {
+  if (listing.kind === 'assigned-everywhere') return { index: BY_ASSIGNEE_INDEX, partition: listings.openConversationsAssignedTo(listing.accountId, listing.userId) };
+  switch (listing.view) {
+    case 'unassigned':
+      return { index: BY_INBOX_ASSIGNEE_INDEX, partition: listings.openConversationsOf(listing.inboxId, null) };
+    case 'mine':
+      return { index: BY_INBOX_ASSIGNEE_INDEX, partition: listings.openConversationsOf(listing.inboxId, listing.userId) };
+    case 'open':
+    case 'closed':
+      return { index: BY_STATUS_INDEX, partition: listings.conversationsByStatus(listing.inboxId, listing.view) };
+  }
+}
+
+/** The start key in `cursor`, if it continues this very listing; else InvalidCursor. */
+function decodeCursor(cursor: string, index: IndexDesign, partition: string): CursorKey {
+  const start = cursorKey(cursor, ['pk', 'sk', index.partitionKey, index.sortKey]);
+  if (!start) throw new InvalidCursor();
+  // This listing's partition, a conversation item, and that conversation's place in the listing.
+  if (start[index.partitionKey] !== partition || start.sk !== 'CONV' || !start.pk.startsWith('CONV#')) throw new InvalidCursor();
+  if (!start[index.sortKey].endsWith(`#${start.pk.slice('CONV#'.length)}`)) throw new InvalidCursor();
+  return start;
+}
+
+const conversationFrom = (item: Row): Conversation => ({ ...(item as unknown as Conversation), assigneeId: (item.assigneeId as string | null | undefined) ?? null });
+
+export class DynamoConversations implements ConversationStore {
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tables: { conversations: string; contacts: string; inboxes: string },
@@ -42,31 +77,108 @@ export class DynamoConversations {
   }
 
   /**
-   * Opens or closes a conversation; the assignee's count of open conversations (what capacity limits) follows
-   * in the same transaction. Setting the status it already has changes nothing.
+   * Opens or closes a conversation (what tests and tools call; the API goes through `change`); the views and
+   * the assignee's open count follow in the same transaction. Setting the status it already has changes nothing.
    */
-  async setStatus(conversationId: string, status: 'open' | 'closed'): Promise<void> {
-    const conversation = await this.conversation(conversationId);
-    if (!conversation) throw new Error(`no conversation ${conversationId}`);
-    if (conversation.status === status) return;
-    const assigneeId = conversation.assigneeId as string | null | undefined;
-    await this.client.send(
-      new TransactWriteCommand({
-        TransactItems: [
-          {
-            Update: {
-              TableName: this.tables.conversations,
-              Key: keys.conversation(conversationId),
-              UpdateExpression: 'SET #status = :status',
-              ConditionExpression: '#status = :was',
-              ExpressionAttributeNames: { '#status': 'status' },
-              ExpressionAttributeValues: { ':status': status, ':was': conversation.status },
+  async setStatus(conversationId: string, status: ConversationStatus): Promise<void> {
+    const item = await this.conversation(conversationId);
+    if (!item) throw new Error(`no conversation ${conversationId}`);
+    const conversation = conversationFrom(item);
+    if (conversation.status !== status) await this.change(conversation, { status, assigneeId: conversation.assigneeId });
+  }
+
+  async change(conversation: Conversation, after: { status: ConversationStatus; assigneeId: string | null }): Promise<Conversation> {
+    const { accountId, inboxId, conversationId } = conversation;
+    const before = { status: conversation.status, assigneeId: conversation.assigneeId ?? null };
+    const views = viewKeyClauses({ ...conversation, ...after });
+    const was = assigneeCondition(before.assigneeId);
+    try {
+      await this.client.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Update: {
+                TableName: this.tables.conversations,
+                Key: keys.conversation(conversationId),
+                UpdateExpression: `SET #status = :status, assigneeId = :assignee, updatedAt = :now, ${views.set.join(', ')}${views.remove.length ? ` REMOVE ${views.remove.join(', ')}` : ''}`,
+                ConditionExpression: `#status = :was AND ${was.expression}`,
+                ExpressionAttributeNames: { '#status': 'status', ...views.names },
+                ExpressionAttributeValues: { ':status': after.status, ':assignee': after.assigneeId, ':now': new Date().toISOString(), ':was': before.status, ...was.values, ...views.values },
+              },
             },
-          },
-          ...(assigneeId
-            ? [{ Update: { TableName: this.tables.inboxes, Key: keys.user(String(conversation.accountId), assigneeId), UpdateExpression: 'ADD openAssigned :change', ExpressionAttributeValues: { ':change': status === 'closed' ? -1 : 1 } } }]
-            : []),
-        ],
+            ...viewCountItem(this.tables.conversations, { inboxId, conversationId }, before, after),
+            ...openAssignedItems(this.tables.inboxes, accountId, before, after),
+          ],
+        }),
+      );
+    } catch (error) {
+      if (error instanceof TransactionCanceledException && error.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed') throw new ChangedMeanwhile();
+      if (error instanceof TransactionCanceledException && error.CancellationReasons?.some((reason) => reason.Code === 'TransactionConflict')) throw new ChangedMeanwhile();
+      throw error;
+    }
+    return { ...conversation, ...after };
+  }
+
+  async conversationOf(accountId: string, conversationId: string): Promise<Conversation | undefined> {
+    const item = await this.get(this.tables.conversations, keys.conversation(conversationId), true);
+    return item && item.accountId === accountId ? conversationFrom(item) : undefined;
+  }
+
+  async thread(accountId: string, conversationId: string) {
+    const items = await this.queryAll({
+      TableName: this.tables.conversations,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': keys.conversation(conversationId).pk },
+    });
+    const conversation = items.find((item) => item.sk === 'CONV');
+    if (!conversation || conversation.accountId !== accountId) return undefined;
+    return {
+      conversation: conversationFrom(conversation),
+      messages: items.filter((item) => String(item.sk).startsWith(MESSAGE_SK_PREFIX)) as unknown as StoredMessage[],
+      notes: items.filter((item) => String(item.sk).startsWith(NOTE_SK_PREFIX)).map(({ noteId, authorId, text, createdAt }) => ({ noteId, authorId, text, createdAt }) as Note),
+    };
+  }
+
+  async inboxExists(accountId: string, inboxId: string): Promise<boolean> {
+    return !!(await this.get(this.tables.inboxes, keys.inbox(accountId, inboxId)));
+  }
+
+  /** One page of a view: a Query on its index, newest activity first, one more item to know a next page exists. */
+  async list(listing: Listing, page: Page): Promise<{ conversations: Conversation[]; cursor?: string }> {
+    const { index, partition } = listingIndex(listing);
+    const result = await this.client.send(
+      new QueryCommand({
+        TableName: this.tables.conversations,
+        IndexName: index.indexName,
+        KeyConditionExpression: '#partition = :partition',
+        ExpressionAttributeNames: { '#partition': index.partitionKey },
+        ExpressionAttributeValues: { ':partition': partition },
+        ScanIndexForward: false,
+        Limit: page.limit + 1,
+        ExclusiveStartKey: page.cursor === undefined ? undefined : decodeCursor(page.cursor, index, partition),
+      }),
+    );
+    const items = result.Items ?? [];
+    if (items.length <= page.limit) return { conversations: items.map(conversationFrom) };
+    const last = items[page.limit - 1];
+    const cursor = encodeCursor(Object.fromEntries(['pk', 'sk', index.partitionKey, index.sortKey].map((name) => [name, String(last[name])])));
+    return { conversations: items.slice(0, page.limit).map(conversationFrom), cursor };
+  }
+
+  /** One BatchGetItem of the inbox's count shards, summed. */
+  async viewCounts(inboxId: string, userId: string): Promise<ViewCounts> {
+    const shardKeys = Array.from({ length: VIEW_COUNT_SHARDS }, (_unused, shard) => keys.viewCounts(inboxId, shard));
+    const found = (await batchGet(this.client, { [this.tables.conversations]: shardKeys })).get(this.tables.conversations)!;
+    const sum = (name: string) => shardKeys.reduce((total, key) => total + Number(found.get(keyString(key))?.[name] ?? 0), 0);
+    return { unassigned: sum('unassigned'), mine: sum(assignedCountAttribute(userId)), open: sum('open'), closed: sum('closed') };
+  }
+
+  async addNote(conversation: Conversation, note: Note): Promise<void> {
+    await this.client.send(
+      new PutCommand({
+        TableName: this.tables.conversations,
+        Item: { pk: keys.conversation(conversation.conversationId).pk, sk: `${NOTE_SK_PREFIX}${note.createdAt}#${note.noteId}`, conversationId: conversation.conversationId, ...note },
+        ConditionExpression: 'attribute_not_exists(pk)',
       }),
     );
   }
@@ -81,8 +193,8 @@ export class DynamoConversations {
     });
   }
 
-  private async get(TableName: string, Key: Row): Promise<Row | undefined> {
-    return (await this.client.send(new GetCommand({ TableName, Key }))).Item;
+  private async get(TableName: string, Key: Row, ConsistentRead?: boolean): Promise<Row | undefined> {
+    return (await this.client.send(new GetCommand({ TableName, Key, ConsistentRead }))).Item;
   }
 
   private async queryAll(input: ConstructorParameters<typeof QueryCommand>[0]): Promise<Row[]> {

@@ -10,6 +10,7 @@ import { inboundItems, InboundTables, unlimitedAssignmentCount } from './inbound
 import type { AgentState, RoutingContext } from '../inbound/domain/steps/assign';
 import type { RoutingContextRequest } from '../inbound/domain/ports';
 import { keys } from './keys';
+import { closedConversationIn } from './conversation-items';
 
 export class DynamoInboundStore implements Pick<InboundPorts, 'lookupRoutes' | 'loadInboxContext' | 'loadRoutingContext' | 'nextTurn' | 'commit'> {
   constructor(
@@ -50,7 +51,7 @@ export class DynamoInboundStore implements Pick<InboundPorts, 'lookupRoutes' | '
     const entries = new Map<string, ThreadIndexEntry>();
     for (const [index, key] of threadKeys.entries()) {
       const item = conversations.get(keyString(key));
-      if (item) entries.set(request.threadIds[index], { conversationId: String(item.conversationId), storedMessageId: item.storedMessageId as string | undefined });
+      if (item) entries.set(request.threadIds[index], { conversationId: String(item.conversationId), storedMessageId: item.storedMessageId as string | undefined, outbound: item.direction === 'outbound' || undefined });
     }
     const tokenConversation = tokenKey ? conversations.get(keyString(tokenKey)) : undefined;
     return {
@@ -130,7 +131,8 @@ export class DynamoInboundStore implements Pick<InboundPorts, 'lookupRoutes' | '
       // Item 0 is always the receipt: if it exists, this raw object was already processed.
       const alreadyProcessed = reasons[0]?.Code === 'ConditionalCheckFailed';
       const detail = reasons.map((reason, index) => `${index}:${reason.Code ?? 'None'}`).join(' ');
-      throw new CommitConflict(alreadyProcessed, detail);
+      // Item 2 of a stored message is its conversation: a closed one hands back its assignee to reopen it.
+      throw new CommitConflict(alreadyProcessed, detail, plan.outcome === 'stored' ? closedConversationIn(reasons[2] as Parameters<typeof closedConversationIn>[0]) : undefined);
     }
     // If this fails the error surfaces and the redelivery finds the receipt: the conversation stays, the count is one short.
     const count = unlimitedAssignmentCount(plan, this.tables);

@@ -7,6 +7,7 @@ import type { TransactWriteCommandInput, UpdateCommandInput } from '@aws-sdk/lib
 import type { InboundRecordPlan, QuarantinePlan, StoredPlan } from '../inbound/domain/plan';
 import { keys, listings } from './keys';
 import { ticketItem } from './ticket-items';
+import { existingConversationItems, newConversationViews } from './conversation-items';
 
 export interface InboundTables {
   readonly inboxes: string;
@@ -111,6 +112,8 @@ function storedItems(plan: StoredPlan, tables: InboundTables): TransactItem[] {
   const { route, conversation, contact, message, receivedAt } = plan;
   const { conversationId } = conversation;
   const listing = { gsi1pk: listings.conversations(route.inboxId), gsi1sk: `${receivedAt}#${conversationId}` };
+  const views = conversation.isNew ? newConversationViews(plan, tables) : undefined;
+  const [existingUpdate, ...existingCounts] = conversation.isNew ? [] : existingConversationItems(plan, tables);
   return [
     receiptPut(plan, tables, { outcome: 'stored', inboxId: route.inboxId, accountId: route.accountId, conversationId, messageId: plan.messageId }),
     {
@@ -155,25 +158,23 @@ function storedItems(plan: StoredPlan, tables: InboundTables): TransactItem[] {
               assignment: plan.routing?.assignment,
               ticketId: plan.routing?.ticket?.ticketId,
               ...listing,
+              ...views!.fields,
             },
             ConditionExpression: 'attribute_not_exists(pk)',
           },
         }
-      : {
-          Update: {
-            TableName: tables.conversations,
-            Key: keys.conversation(conversationId),
-            // A message for a closed conversation reopens it.
-            UpdateExpression: 'SET #status = :open, lastMessageAt = :at, gsi1sk = :listedAt ADD messageCount :one',
-            ConditionExpression: 'attribute_exists(pk) AND inboxId = :inbox',
-            ExpressionAttributeNames: { '#status': 'status' },
-            ExpressionAttributeValues: { ':open': 'open', ':at': receivedAt, ':listedAt': listing.gsi1sk, ':one': 1, ':inbox': route.inboxId },
-          },
-        },
+      : withListingOrder(existingUpdate, listing.gsi1sk),
     contactUpsert(plan, tables),
+    ...(views ? views.items : existingCounts),
     ...routingItems(plan, tables),
     ...threadIndexItems(plan, tables),
   ];
+}
+
+/** A message for an existing conversation (a closed one reopens) also moves it in the inbox's full listing. */
+function withListingOrder(item: TransactItem, listedAt: string): TransactItem {
+  const update = item.Update!;
+  return { Update: { ...update, UpdateExpression: update.UpdateExpression!.replace('SET ', 'SET gsi1sk = :listedAt, '), ExpressionAttributeValues: { ...update.ExpressionAttributeValues, ':listedAt': listedAt } } };
 }
 
 /**

@@ -30,11 +30,17 @@ export const keys = {
   }),
   /** The thread index: a Message-ID seen (stored or referenced) in an inbox, and its conversation. */
   thread: (inboxId: string, messageIdHeader: string) => ({ pk: `THREAD#${inboxId}#${messageIdHeader}`, sk: 'THREAD' }),
+  /** One shard of an inbox's view counts (sharded so concurrent arrivals rarely touch the same item). */
+  viewCounts: (inboxId: string, shard: number) => ({ pk: `VIEWCOUNTS#${inboxId}#${shard}`, sk: 'VIEWCOUNTS' }),
+  /** A reply request's Idempotency-Key (hashed), in its account: the first result, answered again. */
+  idempotency: (accountId: string, keyHash: string) => ({ pk: `IDEMPOTENCY#${accountId}#${keyHash}`, sk: 'IDEMPOTENCY' }),
   /** One per raw inbound object: the idempotency key of the pipeline. */
   receipt: (receiptKey: string) => ({ pk: `RECEIPT#${receiptKey}`, sk: 'RECEIPT' }),
 } as const;
 
 export const MESSAGE_SK_PREFIX = 'MSG#';
+/** Internal notes sort after messages in the conversation's partition (one Query reads both). */
+export const NOTE_SK_PREFIX = 'NOTE#';
 
 /** Sort-key prefixes of the item types listed per account (Query with begins_with). */
 export const ACCOUNT_ITEMS = { user: 'USER#', team: 'TEAM#', inbox: 'INBOX#', pipeline: 'PIPELINE#' } as const;
@@ -48,4 +54,8 @@ export const listings = {
   ticketsOfOwner: (accountId: string, ownerId: string | null) => `TICKETS#${accountId}#OWNER#${ownerId ?? '-'}`,
   ticketsOfAccount: (accountId: string) => `TICKETS#${accountId}`,
   failed: () => 'INBOUND#FAILED',
+  /** Conversation views (index keys); each sorts by `<lastMessageAt>#<conversationId>`. */
+  conversationsByStatus: (inboxId: string, status: 'open' | 'closed') => `INBOX#${inboxId}#CONVERSATIONS#${status}`,
+  openConversationsOf: (inboxId: string, assigneeId: string | null) => `INBOX#${inboxId}#OPEN#${assigneeId ?? '-'}`,
+  openConversationsAssignedTo: (accountId: string, userId: string) => `ACCOUNT#${accountId}#OPEN#${userId}`,
 } as const;

@@ -4,7 +4,7 @@
  *
  * Paths use API Gateway's `{param}` syntax; `routeKey` is what API Gateway puts in the event.
  */
-export type ApiFunctionName = 'directory' | 'inboxes' | 'crm' | 'verification' | 'openapi';
+export type ApiFunctionName = 'directory' | 'inboxes' | 'crm' | 'verification' | 'openapi' | 'conversations';
 
 /**
  * `admin`: settings (the wizard's writes, users, teams, pipelines, trusted forwarders, sending domains);
@@ -58,6 +58,16 @@ export const API_ROUTES: readonly ApiRoute[] = [
   { method: 'PATCH', path: '/tickets/{ticketId}', function: 'crm', auth: 'jwt', role: 'agent' },
   { method: 'GET', path: '/contacts/{contactId}', function: 'crm', auth: 'jwt', role: 'agent' },
   { method: 'PUT', path: '/contacts/{contactId}/owner', function: 'crm', auth: 'jwt', role: 'agent' },
+
+  // The agent workspace (functions/api/conversations/): views, reading, assignment and status, notes, replies.
+  { method: 'GET', path: '/inboxes/{inboxId}/conversations', function: 'conversations', auth: 'jwt', role: 'agent' },
+  { method: 'GET', path: '/inboxes/{inboxId}/conversation-counts', function: 'conversations', auth: 'jwt', role: 'agent' },
+  { method: 'GET', path: '/conversations', function: 'conversations', auth: 'jwt', role: 'agent' },
+  { method: 'GET', path: '/conversations/{conversationId}', function: 'conversations', auth: 'jwt', role: 'agent' },
+  { method: 'PATCH', path: '/conversations/{conversationId}', function: 'conversations', auth: 'jwt', role: 'agent' },
+  { method: 'POST', path: '/conversations/{conversationId}/notes', function: 'conversations', auth: 'jwt', role: 'agent' },
+  { method: 'POST', path: '/conversations/{conversationId}/replies', function: 'conversations', auth: 'jwt', role: 'agent' },
+  { method: 'POST', path: '/conversations/{conversationId}/replies/{messageId}/retry', function: 'conversations', auth: 'jwt', role: 'agent' },
 
   // The link in a verification email: GET shows a confirm button (mail scanners prefetch links, so a GET
   // must not consume a single-use token); POST confirms.

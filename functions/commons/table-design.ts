@@ -28,13 +28,20 @@ export const BY_OWNER_INDEX: IndexDesign = { indexName: 'byOwner', partitionKey:
 /** All tickets of an account, newest last. */
 export const BY_ACCOUNT_INDEX: IndexDesign = { indexName: 'byAccount', partitionKey: 'gsi3pk', sortKey: 'gsi3sk' };
 
+/** Conversation views of an inbox by status (All open, Closed), most recent activity first. */
+export const BY_STATUS_INDEX: IndexDesign = { indexName: 'byStatus', partitionKey: 'gsi4pk', sortKey: 'gsi4sk' };
+/** Open conversations of an inbox by assignee, nobody included (Unassigned, Assigned to me); closed ones are absent. */
+export const BY_INBOX_ASSIGNEE_INDEX: IndexDesign = { indexName: 'byInboxAssignee', partitionKey: 'gsi5pk', sortKey: 'gsi5sk' };
+/** Open conversations assigned to a user across the account's inboxes (Assigned to me, everywhere). */
+export const BY_ASSIGNEE_INDEX: IndexDesign = { indexName: 'byAssignee', partitionKey: 'gsi6pk', sortKey: 'gsi6sk' };
+
 export const TABLES = {
   /** Accounts, users, teams, inboxes, forwarding-address routes, verification tokens. */
   inboxes: { envVar: 'INBOXES_TABLE', partitionKey: 'pk', sortKey: 'sk', indexes: [], ttlAttribute: 'expiresAt' },
   /** Contacts, one per normalized email within an account. */
   contacts: { envVar: 'CONTACTS_TABLE', partitionKey: 'pk', sortKey: 'sk', indexes: [] },
   /** Conversations, their messages, the Message-ID thread index and one receipt per raw inbound object. */
-  conversations: { envVar: 'CONVERSATIONS_TABLE', partitionKey: 'pk', sortKey: 'sk', indexes: [BY_PARENT_INDEX] },
+  conversations: { envVar: 'CONVERSATIONS_TABLE', partitionKey: 'pk', sortKey: 'sk', indexes: [BY_PARENT_INDEX, BY_STATUS_INDEX, BY_INBOX_ASSIGNEE_INDEX, BY_ASSIGNEE_INDEX] },
   /** Tickets and pipelines. Tickets list by stage (byParent), by owner, or all of an account. */
   tickets: { envVar: 'TICKETS_TABLE', partitionKey: 'pk', sortKey: 'sk', indexes: [BY_PARENT_INDEX, BY_OWNER_INDEX, BY_ACCOUNT_INDEX] },
 } as const satisfies Record<string, TableDesign>;

@@ -3,6 +3,7 @@
  * use case as the Lambda, over in-memory ports: attachments are counted and discarded, the inbox is
  * synthetic, only the given addresses are trusted, and no Message-ID is known (threading says "new").
  */
+import { newTextOf } from '../conversations/new-text';
 import { Readable } from 'node:stream';
 import { domainOf, isWithinDomain, routingAddress } from './domain/addresses';
 import { ingestInbound } from './domain/ingest';
@@ -98,7 +99,7 @@ function explanation(plan: InboundPlan): Record<string, unknown> {
         forwardedBy: plan.forwardedBy,
         inbox: plan.route.address,
         thread: { rule: plan.conversation.rule, evidence: plan.conversation.evidence },
-        message: { subject: plan.message.subject, messageId: plan.message.messageIdHeader ?? null, attachments: plan.message.attachments.length, sizeBytes: plan.message.sizeBytes },
+        message: { subject: plan.message.subject, messageId: plan.message.messageIdHeader ?? null, attachments: plan.message.attachments.length, sizeBytes: plan.message.sizeBytes, newText: newTextOf(plan.message.text) },
         verdicts: plan.message.verdicts ?? null,
         ...common,
       };

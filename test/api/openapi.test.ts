@@ -46,6 +46,13 @@ describe('the document covers exactly the route table', () => {
     }
   });
 
+  test('every $ref points at something the document holds (client generators refuse dangling ones)', () => {
+    const refs = JSON.stringify(document).match(/"\$ref":"[^"]+"/g)!.map((ref) => ref.slice(8, -1));
+    expect(refs.length).toBeGreaterThan(10);
+    const resolve = (ref: string) => ref.slice(2).split('/').reduce((node: Json, part) => node?.[part.replace(/~1/g, '/').replace(/~0/g, '~')], document);
+    expect(refs.filter((ref) => !ref.startsWith('#/') || resolve(ref) === undefined)).toEqual([]);
+  });
+
   test('openapi.json in the repository is the generated document (run `npm run openapi`)', () => {
     expect(JSON.parse(readFileSync(join(__dirname, '..', '..', 'openapi.json'), 'utf8'))).toEqual(document);
   });

@@ -82,7 +82,11 @@ async function main(): Promise<void> {
       throughput.push(result);
       console.log(`   ${result.via.padEnd(7)} concurrency ${result.concurrency}: ${result.perSecond.toFixed(1)} msg/s (${result.seconds.toFixed(1)} s; ${result.stored}/${result.messages} stored)`);
     }
-    results = { roundTrips, memory, throughput };
+    console.log('\n5. Agent workspace: first page of each view with 10,000 conversations through the local HTTP API; a reply ...');
+    const workspace = await (await import('./workspace')).measureWorkspace();
+    for (const [name, view] of Object.entries(workspace.views)) console.log(`   ${name.padEnd(14)} p50 ${view.p50Ms} ms, p99 ${view.p99Ms} ms (${view.requests} requests, ${view.listed} listed)`);
+    console.log(`   reply (${workspace.reply.status}): DynamoDB ${workspace.reply.dynamoLevels.length}: ${workspace.reply.dynamoLevels.map((level) => `[${level.join(', ')}]`).join(' → ')}; SES calls ${workspace.reply.sesCalls}`);
+    results = { roundTrips, memory, throughput, workspace };
   } finally {
     await aws.stop();
   }
@@ -104,6 +108,8 @@ async function main(): Promise<void> {
       measured: `${fixed(bundle.bytes / 1024, 0)}, ${fixed(bundle.importMs, 0)}`,
       met: bundle.bytes <= BUNDLE_TARGETS.maxBytes && bundle.importMs <= BUNDLE_TARGETS.maxImportMs,
     })),
+    ...Object.entries(results.workspace.views).map(([name, view]) => ({ figure: `View ${name}, first page, p99 ms (p50)`, target: '≤ 50', measured: `${view.p99Ms} (${view.p50Ms})`, met: view.p99Ms <= 50 })),
+    { figure: 'Reply: sequential DynamoDB round trips + SES calls', target: '≤ 3 + 1', measured: `${results.workspace.reply.dynamoLevels.length} + ${results.workspace.reply.sesCalls}`, met: results.workspace.reply.dynamoLevels.length <= 3 && results.workspace.reply.sesCalls === 1 && results.workspace.reply.status === 201 },
     ...results.throughput.map((run) => ({ figure: `Messages/s, ${run.via}, concurrency ${run.concurrency}`, target: 'all stored', measured: fixed(run.perSecond, 1), met: run.stored === run.messages })),
   ];
   console.log('\nSummary');

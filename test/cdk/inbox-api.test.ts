@@ -19,10 +19,15 @@ const TABLE_ACCESS: Record<ApiFunctionName, Partial<Record<TableKey, 'read' | 'r
   // Reads the token and the inbox; confirms with a transaction of two updates (TransactWriteItems is authorized per item).
   verification: { inboxes: ['GetItem', 'UpdateItem'] },
   openapi: {},
+  conversations: { conversations: 'readWrite', inboxes: 'readWrite' },
 };
 /** No function scans, batch-writes or reads streams. */
 const NEVER = ['dynamodb:Scan', 'dynamodb:BatchWriteItem', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator', 'dynamodb:DescribeStream'];
-const SENDS_EMAIL: readonly ApiFunctionName[] = ['inboxes'];
+const SENDS_EMAIL: readonly ApiFunctionName[] = ['inboxes', 'conversations'];
+/** Sends the system's own mail (verification) from SYSTEM_FROM; replies are sent from the inbox's address. */
+const SENDS_SYSTEM_MAIL: readonly ApiFunctionName[] = ['inboxes'];
+/** Reads mail bodies and attachments (and uploads reply attachments) under named prefixes of the mail bucket. */
+const MAIL_BUCKET_PREFIXES: Partial<Record<ApiFunctionName, readonly string[]>> = { conversations: ['bodies/*', 'attachments/*', 'outbound/*'] };
 const PUBLIC_ROUTE_KEYS = ['GET /openapi.json', 'GET /verify', 'POST /verify'];
 
 const ofType = (resources: Record<string, Resource>, type: string) =>
@@ -140,7 +145,7 @@ describe('API functions', () => {
       for (const key of Object.keys(access) as TableKey[]) {
         expect(mentionedTables(variables[TABLES[key].envVar])).toEqual([key]);
       }
-      if (SENDS_EMAIL.includes(name)) expect(variables.SYSTEM_FROM).toBe('hosted-inbox <no-reply@inbox.example.com>');
+      if (SENDS_SYSTEM_MAIL.includes(name)) expect(variables.SYSTEM_FROM).toBe('hosted-inbox <no-reply@inbox.example.com>');
       else expect(variables.SYSTEM_FROM).toBeUndefined();
     });
 
@@ -148,8 +153,14 @@ describe('API functions', () => {
       // Only the OpenAPI function touches no table (its role keeps just the logging grants).
       expect(statements.length > 0).toBe(Object.keys(access).length > 0 || SENDS_EMAIL.includes(name));
       for (const statement of statements) {
-        for (const action of actionsOf(statement)) expect(action).toMatch(/^(dynamodb|ses):[A-Z]/);
+        for (const action of actionsOf(statement)) expect(action).toMatch(MAIL_BUCKET_PREFIXES[name] ? /^(dynamodb|ses|s3):[A-Z]/ : /^(dynamodb|ses):[A-Z]/);
         for (const action of NEVER) expect(actionsOf(statement)).not.toContain(action);
+        for (const resource of resourcesOf(statement)) expect(resource).not.toBe('*');
+      }
+      // S3 only on the object prefixes the function works with, never the whole bucket.
+      for (const statement of statements.filter((s) => actionsOf(s).some((a) => a.startsWith('s3:')))) {
+        const objects = resourcesOf(statement).map((resource) => JSON.stringify(resource)).filter((text) => text.includes('/'));
+        for (const text of objects) expect([text, MAIL_BUCKET_PREFIXES[name]!.some((prefix) => text.includes(`/${prefix}`))]).toEqual([text, true]);
       }
       const dynamo = statements.filter((s) => actionsOf(s).some((a) => a.startsWith('dynamodb:')));
       for (const statement of dynamo) for (const resource of resourcesOf(statement)) expect(resource).not.toBe('*');
@@ -183,9 +194,10 @@ describe('API functions', () => {
       expect(resourcesOf(sesStatements[0])).toEqual([
         { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':ses:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':identity/*']] },
       ]);
-      expect(sesStatements[0].Condition).toEqual({
-        StringLike: { 'ses:FromAddress': ['no-reply@inbox.example.com', '*<no-reply@inbox.example.com>'] },
-      });
+      // System mail is pinned to its one sender; replies go out from each inbox's own address (any identity of the account).
+      expect(sesStatements[0].Condition).toEqual(
+        SENDS_SYSTEM_MAIL.includes(name) ? { StringLike: { 'ses:FromAddress': ['no-reply@inbox.example.com', '*<no-reply@inbox.example.com>'] } } : undefined,
+      );
     });
   });
 });

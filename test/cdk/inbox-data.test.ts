@@ -56,7 +56,12 @@ describe('InboxData tables', () => {
           { AttributeName: sortKey, KeyType: 'RANGE' },
         ],
       });
-    expect(resources[logicalId(data.tables.conversations)].Properties.GlobalSecondaryIndexes).toEqual([indexOf('byParent', 'gsi1pk', 'gsi1sk')]);
+    expect(resources[logicalId(data.tables.conversations)].Properties.GlobalSecondaryIndexes).toEqual([
+      indexOf('byParent', 'gsi1pk', 'gsi1sk'),
+      indexOf('byStatus', 'gsi4pk', 'gsi4sk'),
+      indexOf('byInboxAssignee', 'gsi5pk', 'gsi5sk'),
+      indexOf('byAssignee', 'gsi6pk', 'gsi6sk'),
+    ]);
     expect(resources[logicalId(data.tables.tickets)].Properties.GlobalSecondaryIndexes).toEqual([
       indexOf('byParent', 'gsi1pk', 'gsi1sk'),
       indexOf('byOwner', 'gsi2pk', 'gsi2sk'),

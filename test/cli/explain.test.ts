@@ -22,6 +22,11 @@ describe('hosted-inbox explain', () => {
     });
   });
 
+  it('prints the new text of a stored message (without quoted history and signature)', async () => {
+    const { stdout } = await run('explain', fixture('direct-plain.eml'));
+    expect(JSON.parse(stdout).message.newText).toBe('Hi,\n\nOrder 10442 was supposed to arrive yesterday. Any update?\n\nNina');
+  });
+
   it('trusts nobody unless told: the forwarder stays the contact', async () => {
     const { stdout } = await run('explain', fixture('gmail-inline-en.eml'));
     expect(JSON.parse(stdout)).toMatchObject({ contact: { email: 'agent@acme.com' }, attribution: { rule: 'untrusted-forwarder' }, forwardedBy: null });

@@ -416,6 +416,126 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/inboxes/{inboxId}/conversations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A view of an inbox (unassigned, mine, open, closed), most recent activity first */
+        get: operations["getInboxesByInboxIdConversations"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/inboxes/{inboxId}/conversation-counts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** How many conversations each of the inbox's views holds */
+        get: operations["getInboxesByInboxIdConversationCounts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/conversations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Open conversations assigned to me, across the inboxes of the account */
+        get: operations["getConversations"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/conversations/{conversationId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A conversation with its messages (new text, sanitized HTML, attachment links) and notes, oldest first */
+        get: operations["getConversationsByConversationId"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Assign, unassign, close or reopen a conversation */
+        patch: operations["patchConversationsByConversationId"];
+        trace?: never;
+    };
+    "/conversations/{conversationId}/notes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Add an internal note (never emailed) */
+        post: operations["postConversationsByConversationIdNotes"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/conversations/{conversationId}/replies": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Reply by email (header Idempotency-Key: a repeat sends once and answers the first result; 502 email_not_sent stores the reply as failed) */
+        post: operations["postConversationsByConversationIdReplies"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/conversations/{conversationId}/replies/{messageId}/retry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send a failed reply again */
+        post: operations["postConversationsByConversationIdRepliesByMessageIdRetry"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/verify": {
         parameters: {
             query?: never;
@@ -665,6 +785,95 @@ export interface components {
             address?: string;
             title: string;
             message: string;
+        };
+        ConversationSummary: {
+            conversationId: string;
+            inboxId: string;
+            subject: string;
+            contact: {
+                contactId: string;
+                email: string;
+                name: string | null;
+            };
+            /** Format: date-time */
+            lastMessageAt: string;
+            /** @description about 200 characters of the newest message, without quoted history */
+            snippet: string;
+            /** @enum {string} */
+            status: "open" | "closed";
+            assigneeId: string | null;
+            messageCount: number;
+            ticketId: string | null;
+        };
+        Message: {
+            /** @constant */
+            kind: "message";
+            messageId: string;
+            /** @enum {string} */
+            direction: "inbound" | "outbound";
+            /** Format: date-time */
+            at: string;
+            from: {
+                email: string;
+                name: string;
+            };
+            to: {
+                email: string;
+                name: string;
+            }[];
+            cc: {
+                email: string;
+                name: string;
+            }[];
+            replyTo: {
+                email: string;
+                name: string;
+            }[];
+            date: string | null;
+            subject: string;
+            /** @description without quoted history and signature */
+            newText: string;
+            text: string;
+            /** @description sanitized; remote images blocked unless ?images=remote */
+            html: string | null;
+            attachments: {
+                index: number;
+                filename: string;
+                contentType: string;
+                size: number;
+                /** @enum {string} */
+                disposition: "inline" | "attachment";
+                /** @description presigned, valid for 5 minutes */
+                url: string | null;
+            }[];
+            verdicts: {
+                [key: string]: string;
+            } | null;
+            attribution: {
+                rule: string;
+                evidence: string;
+            } | null;
+            forwardedBy: string | null;
+            sentBy: string | null;
+            delivery: {
+                /** @enum {string} */
+                status: "sent" | "failed";
+                reason?: string;
+                sesMessageId?: string;
+                /** Format: date-time */
+                attemptedAt: string;
+            } | null;
+        };
+        Note: {
+            /** @constant */
+            kind: "note";
+            noteId: string;
+            authorId: string;
+            text: string;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            at: string;
         };
     };
     responses: {
@@ -1997,6 +2206,351 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Contact"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            /** @description A refusal: 400 names each offending field; 404 also for ids of other accounts */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getInboxesByInboxIdConversations: {
+        parameters: {
+            query: {
+                view: "unassigned" | "mine" | "open" | "closed";
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                inboxId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A view of an inbox (unassigned, mine, open, closed), most recent activity first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        conversations: components["schemas"]["ConversationSummary"][];
+                        /** @description opaque; absent on the last page */
+                        cursor?: string;
+                    };
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            /** @description A refusal: 400 names each offending field; 404 also for ids of other accounts */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getInboxesByInboxIdConversationCounts: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                inboxId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description How many conversations each of the inbox's views holds */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        unassigned: number;
+                        mine: number;
+                        open: number;
+                        closed: number;
+                    };
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            /** @description A refusal: 400 names each offending field; 404 also for ids of other accounts */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getConversations: {
+        parameters: {
+            query?: {
+                view?: "mine";
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Open conversations assigned to me, across the inboxes of the account */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        conversations: components["schemas"]["ConversationSummary"][];
+                        /** @description opaque; absent on the last page */
+                        cursor?: string;
+                    };
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            /** @description A refusal: 400 names each offending field; 404 also for ids of other accounts */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getConversationsByConversationId: {
+        parameters: {
+            query?: {
+                images?: "blocked" | "remote";
+            };
+            header?: never;
+            path: {
+                conversationId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A conversation with its messages (new text, sanitized HTML, attachment links) and notes, oldest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        conversationId: string;
+                        inboxId: string;
+                        subject: string;
+                        contact: {
+                            contactId: string;
+                            email: string;
+                            name: string | null;
+                        };
+                        /** Format: date-time */
+                        lastMessageAt: string;
+                        /** @description about 200 characters of the newest message, without quoted history */
+                        snippet: string;
+                        /** @enum {string} */
+                        status: "open" | "closed";
+                        assigneeId: string | null;
+                        messageCount: number;
+                        ticketId: string | null;
+                        /** Format: date-time */
+                        createdAt: string;
+                        entries: (components["schemas"]["Message"] | components["schemas"]["Note"])[];
+                    };
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            /** @description A refusal: 400 names each offending field; 404 also for ids of other accounts */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    patchConversationsByConversationId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                conversationId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "assigneeId": "usr_7f3k2",
+                 *       "status": "open"
+                 *     }
+                 */
+                "application/json": {
+                    assigneeId?: string | null;
+                    /** @enum {string} */
+                    status?: "open" | "closed";
+                };
+            };
+        };
+        responses: {
+            /** @description Assign, unassign, close or reopen a conversation */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConversationSummary"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            /** @description A refusal: 400 names each offending field; 404 also for ids of other accounts */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postConversationsByConversationIdNotes: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                conversationId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "text": "Customer called, refund approved."
+                 *     }
+                 */
+                "application/json": {
+                    text: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Add an internal note (never emailed) */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Note"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            /** @description A refusal: 400 names each offending field; 404 also for ids of other accounts */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postConversationsByConversationIdReplies: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                conversationId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "text": "Your order ships today.",
+                 *       "cc": [
+                 *         "sam@customer.example"
+                 *       ]
+                 *     }
+                 */
+                "application/json": {
+                    text: string;
+                    html?: string;
+                    to?: string[];
+                    cc?: string[];
+                    /** @description addresses that are not participants of the conversation, added on purpose */
+                    addRecipients?: string[];
+                    /** @description keep the customer's Cc (less our own addresses); default true */
+                    replyAll?: boolean;
+                };
+            };
+        };
+        responses: {
+            /** @description Reply by email (header Idempotency-Key: a repeat sends once and answers the first result; 502 email_not_sent stores the reply as failed) */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Message"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            /** @description A refusal: 400 names each offending field; 404 also for ids of other accounts */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postConversationsByConversationIdRepliesByMessageIdRetry: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                conversationId: string;
+                messageId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Send a failed reply again */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Message"];
                 };
             };
             401: components["responses"]["Unauthorized"];

@@ -10,6 +10,7 @@ import * as directory from '../../directory/schemas';
 import * as inboxes from '../../inboxes/schemas';
 import * as tickets from '../../tickets/schemas';
 import { contactOwnerSchema } from '../../contacts/schemas';
+import * as conversations from '../../conversations/schemas';
 import * as out from './responses';
 
 export interface Operation {
@@ -70,6 +71,16 @@ export const OPERATIONS: Readonly<Record<string, Operation>> = {
   'PATCH /tickets/{ticketId}': { summary: 'Rename, move, reprioritize or (un)assign a ticket', body: body(tickets.ticketChangesSchema, { stageId: 'waiting-on-us', ownerId: null }), response: out.ticket },
   'GET /contacts/{contactId}': { summary: 'A contact', response: out.contact },
   'PUT /contacts/{contactId}/owner': { summary: "Set or clear a contact's owner", body: body(contactOwnerSchema, { ownerId: 'usr_7f3k2' }), response: out.contact },
+
+  'GET /inboxes/{inboxId}/conversations': { summary: 'A view of an inbox (unassigned, mine, open, closed), most recent activity first', query: conversations.inboxViewSchema, response: out.page('conversations', out.conversationSummary) },
+  'GET /inboxes/{inboxId}/conversation-counts': { summary: "How many conversations each of the inbox's views holds", response: out.viewCounts },
+  'GET /conversations': { summary: 'Open conversations assigned to me, across the inboxes of the account', query: conversations.myConversationsSchema, response: out.page('conversations', out.conversationSummary) },
+  'GET /conversations/{conversationId}': { summary: 'A conversation with its messages (new text, sanitized HTML, attachment links) and notes, oldest first', query: conversations.conversationReadSchema, response: out.conversationDetail },
+  'PATCH /conversations/{conversationId}': { summary: 'Assign, unassign, close or reopen a conversation', body: body(conversations.conversationChangesSchema, { assigneeId: 'usr_7f3k2', status: 'open' }), response: out.conversationSummary },
+  'POST /conversations/{conversationId}/notes': { summary: 'Add an internal note (never emailed)', body: body(conversations.noteSchema, { text: 'Customer called, refund approved.' }), status: 201, response: out.note },
+
+  'POST /conversations/{conversationId}/replies': { summary: 'Reply by email (header Idempotency-Key: a repeat sends once and answers the first result; 502 email_not_sent stores the reply as failed)', body: body(conversations.replySchema, { text: 'Your order ships today.', cc: ['sam@customer.example'] }), status: 201, response: out.message },
+  'POST /conversations/{conversationId}/replies/{messageId}/retry': { summary: 'Send a failed reply again', status: 201, response: out.message },
 
   'GET /verify': { summary: 'The link in a verification email: shows a button, uses nothing', query: inboxes.verificationTokenSchema, response: out.tokenStatus, html: true },
   'POST /verify': { summary: 'Verify the sender address (the button)', body: body(inboxes.verificationTokenSchema, { token: 'Zm9vYmFyYmF6' }), response: out.tokenStatus, html: true },

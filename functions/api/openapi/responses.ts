@@ -119,6 +119,53 @@ export const page = <T extends z.ZodType>(key: string, item: T) =>
   z.object({ [key]: z.array(item), cursor: z.string().optional().meta({ description: 'opaque; absent on the last page' }) });
 
 /** Named schemas: `components.schemas` of the document, and the names the typed client uses. */
+
+// The agent workspace (functions/conversations/).
+const mailbox = z.object({ email: z.string(), name: z.string() });
+
+export const conversationSummary = z.object({
+  conversationId: z.string(),
+  inboxId: z.string(),
+  subject: z.string(),
+  contact: z.object({ contactId: z.string(), email: z.string(), name: z.string().nullable() }),
+  lastMessageAt: timestamp,
+  snippet: z.string().meta({ description: 'about 200 characters of the newest message, without quoted history' }),
+  status: z.enum(['open', 'closed']),
+  assigneeId: z.string().nullable(),
+  messageCount: z.number().int(),
+  ticketId: z.string().nullable(),
+});
+
+export const viewCounts = z.object({ unassigned: z.number().int(), mine: z.number().int(), open: z.number().int(), closed: z.number().int() });
+
+export const note = z.object({ kind: z.literal('note'), noteId: z.string(), authorId: z.string(), text: z.string(), createdAt: timestamp, at: timestamp });
+
+const delivery = z.object({ status: z.enum(['sent', 'failed']), reason: z.string().optional(), sesMessageId: z.string().optional(), attemptedAt: timestamp });
+
+export const message = z.object({
+  kind: z.literal('message'),
+  messageId: z.string(),
+  direction: z.enum(['inbound', 'outbound']),
+  at: timestamp,
+  from: mailbox,
+  to: z.array(mailbox),
+  cc: z.array(mailbox),
+  replyTo: z.array(mailbox),
+  date: z.string().nullable(),
+  subject: z.string(),
+  newText: z.string().meta({ description: 'without quoted history and signature' }),
+  text: z.string(),
+  html: z.string().nullable().meta({ description: 'sanitized; remote images blocked unless ?images=remote' }),
+  attachments: z.array(z.object({ index: z.number().int(), filename: z.string(), contentType: z.string(), size: z.number().int(), disposition: z.enum(['inline', 'attachment']), url: z.string().nullable().meta({ description: 'presigned, valid for 5 minutes' }) })),
+  verdicts: z.record(z.string(), z.string()).nullable(),
+  attribution: z.object({ rule: z.string(), evidence: z.string() }).nullable(),
+  forwardedBy: z.string().nullable(),
+  sentBy: z.string().nullable(),
+  delivery: delivery.nullable(),
+});
+
+export const conversationDetail = conversationSummary.extend({ createdAt: timestamp, entries: z.array(z.discriminatedUnion('kind', [message, note])) });
+
 export const RESPONSE_COMPONENTS: Readonly<Record<string, z.ZodType>> = {
   Error: apiError,
   Account: account,
@@ -131,4 +178,7 @@ export const RESPONSE_COMPONENTS: Readonly<Record<string, z.ZodType>> = {
   Ticket: ticket,
   Contact: contact,
   TokenStatus: tokenStatus,
+  ConversationSummary: conversationSummary,
+  Message: message,
+  Note: note,
 };

@@ -15,6 +15,7 @@ import { assign, RoutingContext } from './steps/assign';
 import { openTicket } from './steps/open-ticket';
 import { attributeSender, readSenders, Senders, TrustPolicy } from './steps/attribute-sender';
 import { classify } from './steps/classify';
+import { recognizeOwnSentMail } from './steps/own-sent-mail';
 import { findInbox, inboxCandidates, InboxRoute } from './steps/find-inbox';
 import { screen, Verdicts } from './steps/screen';
 import { decideThread, threadKeys } from './steps/thread';
@@ -104,11 +105,13 @@ export async function ingestInbound(envelope: InboundEnvelope, ports: InboundPor
   let turn: Promise<number> | undefined;
   const nextTurn = () => (turn ??= ports.nextTurn(route.accountId, route.inboxId));
   const maxAttempts = options.maxAttempts ?? 8;
+  let closedConversation: CommitConflict['closedConversation'];
   for (let attempt = 1; ; attempt++) {
     const context = await ports.loadInboxContext({ route, forwarder: senders.outer?.mailbox.email, threadIds, replyToken: found.replyToken });
     const stepTrace = [...trace];
     let plan = await decideForInbox({ message, senders, summary, route, context, keys, replyToken: found.replyToken, verdicts: screened.verdicts, storeBodies: storeBodiesOnce, newId: ports.newId, base, trace: stepTrace });
     if (plan.outcome === 'stored' && plan.conversation.isNew && context.inbox) plan = await routeNewConversation(plan, context.inbox, ports, nextTurn, stepTrace);
+    if (plan.outcome === 'stored' && plan.conversation.conversationId === closedConversation?.conversationId) plan = { ...plan, conversation: { ...plan.conversation, reopens: { assigneeId: closedConversation.assigneeId } } };
     try {
       await ports.commit(plan);
       return plan;
@@ -116,6 +119,7 @@ export async function ingestInbound(envelope: InboundEnvelope, ports: InboundPor
       if (!(error instanceof CommitConflict)) throw error;
       if (error.alreadyProcessed) return alreadyProcessed(receiptKey, { outcome: 'processed concurrently' }, trace);
       if (attempt >= maxAttempts) throw error;
+      closedConversation = error.closedConversation;
       trace.push({ step: 'persist', decision: 'retry', why: error.message });
       // Full jitter, growing: concurrent writers of one thread or one assignee spread out.
       await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(1000, 20 * 2 ** attempt)));
@@ -146,6 +150,11 @@ async function decideForInbox(input: DecideInput): Promise<StoredPlan | Quaranti
   if (!attributed.contact) {
     const reason = { rule: 'no-sender', evidence: attributed.trace.why } as const;
     return { ...base, outcome: 'quarantined', route, classification: 'no-sender', reason, summary, verdicts: screenedVerdicts, trace };
+  }
+  const ownSent = recognizeOwnSentMail(message, input.keys, context);
+  if (ownSent) {
+    trace.push(ownSent.trace);
+    return { ...base, outcome: 'quarantined', route, classification: 'loop', reason: ownSent.reason, summary, verdicts: screenedVerdicts, trace };
   }
   const contactId = contactIdOf(attributed.contact.email);
   trace.push({ step: 'contact', decision: contactId, why: `upsert ${attributed.contact.email} in account ${route.accountId}` });
@@ -182,6 +191,7 @@ async function decideForInbox(input: DecideInput): Promise<StoredPlan | Quaranti
       outerFrom,
       to: message.to,
       cc: message.cc,
+      replyTo: message.replyTo?.length ? message.replyTo : undefined,
       messageIdHeader: message.messageId,
       inReplyTo: message.inReplyTo,
       references: message.references.slice(-20),

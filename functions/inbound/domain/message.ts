@@ -37,6 +37,8 @@ export interface ParsedMessage {
   readonly from?: Mailbox;
   readonly to: readonly Mailbox[];
   readonly cc: readonly Mailbox[];
+  /** Where the sender asks replies to go (Reply-To); replies from the API are sent there. */
+  readonly replyTo?: readonly Mailbox[];
   readonly subject: string;
   /** ISO date from the Date header, when it parses. */
   readonly date?: string;

@@ -28,7 +28,8 @@ export type ClassificationRule =
   | 'mailer-daemon-sender' // From mailer-daemon@ / postmaster@
   | 'own-message-id' // Message-ID under our own domain: we sent it
   | 'own-sender-address' // From one of our own addresses
-  | 'gmail-forwarding-confirmation';
+  | 'gmail-forwarding-confirmation'
+  | 'own-sent-message'; // our own reply coming back: the Message-ID SES gave it, or an SES id from one of the inbox's sending addresses
 
 /** How the contact (original sender) was chosen. */
 export type AttributionRule =

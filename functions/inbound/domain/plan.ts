@@ -53,7 +53,14 @@ export interface StoredPlan extends PlanBase {
   readonly contact: Mailbox & { readonly contactId: string };
   readonly attribution: Decision<AttributionRule>;
   readonly forwardedBy: string | null;
-  readonly conversation: { readonly conversationId: string; readonly isNew: boolean; readonly rule: string; readonly evidence: string };
+  readonly conversation: {
+    readonly conversationId: string;
+    readonly isNew: boolean;
+    readonly rule: string;
+    readonly evidence: string;
+    /** The conversation was closed (learnt from a cancelled commit): this message reopens it, counting again for its assignee. */
+    readonly reopens?: { readonly assigneeId: string | null };
+  };
   readonly messageId: string;
   /** Thread index entries to write: the message's own Message-ID and referenced ids not yet indexed. */
   readonly threadKeys: ThreadKeys;
@@ -71,6 +78,7 @@ export interface StoredMessage {
   readonly outerFrom?: Mailbox;
   readonly to: readonly Mailbox[];
   readonly cc: readonly Mailbox[];
+  readonly replyTo?: readonly Mailbox[];
   readonly messageIdHeader?: string;
   readonly inReplyTo?: string;
   readonly references: readonly string[];

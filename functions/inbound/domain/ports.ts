@@ -70,7 +70,12 @@ export interface StoredBodies {
 
 /** Thrown by `commit` when a concurrent writer got there first; the use case re-reads and decides again. */
 export class CommitConflict extends Error {
-  constructor(readonly alreadyProcessed: boolean, detail: string) {
+  constructor(
+    readonly alreadyProcessed: boolean,
+    detail: string,
+    /** The message's conversation turned out to be closed: the retry reopens it. */
+    readonly closedConversation?: { readonly conversationId: string; readonly assigneeId: string | null },
+  ) {
     super(`commit conflict: ${detail}`);
     this.name = 'CommitConflict';
   }

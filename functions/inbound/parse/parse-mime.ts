@@ -150,6 +150,7 @@ function buildMessage(parts: MessageParts): ParsedMessage {
     from: mailboxes(headers.get('from'))[0],
     to: mailboxes(headers.get('to')).slice(0, PARSE_LIMITS.mailboxes),
     cc: mailboxes(headers.get('cc')).slice(0, PARSE_LIMITS.mailboxes),
+    replyTo: mailboxes(headers.get('reply-to')).slice(0, PARSE_LIMITS.mailboxes),
     subject: typeof subject === 'string' ? cleanMailText(subject) : '',
     date: validDate(headers.get('date')),
     messageId: messageIdsIn(headerText(headers.get('message-id')))[0],

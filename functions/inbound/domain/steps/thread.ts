@@ -14,6 +14,8 @@ export interface ThreadIndexEntry {
   readonly conversationId: string;
   /** Set when a message carrying this Message-ID is stored (not merely referenced). */
   readonly storedMessageId?: string;
+  /** The id SES gave a reply we sent (indexed at send time). */
+  readonly outbound?: boolean;
 }
 
 export interface ThreadLookup {

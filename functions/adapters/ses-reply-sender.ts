@@ -1,0 +1,46 @@
+/**
+ * Replies through SES v2 as raw MIME (composed by nodemailer's MailComposer: In-Reply-To, References and
+ * Reply-To need a raw message). SES replaces the Message-ID and answers its own id. Locally: aws-ses-v2-local.
+ */
+import { SendEmailCommand, SESv2Client } from '@aws-sdk/client-sesv2';
+import MailComposer from 'nodemailer/lib/mail-composer';
+import type { ReplySender } from '../conversations/ports';
+import type { OutgoingEmail } from '../conversations/reply';
+
+/** SES refuses messages over 40 MB; a reply without attachments stays far below. */
+export const SES_MAX_MESSAGE_BYTES = 40 * 1024 * 1024;
+
+export function composeReply(email: OutgoingEmail): Promise<Buffer> {
+  const angle = (id: string) => `<${id}>`;
+  return new MailComposer({
+    from: email.from,
+    to: [...email.to],
+    cc: email.cc.length ? [...email.cc] : undefined,
+    replyTo: email.replyTo,
+    subject: email.subject,
+    inReplyTo: email.inReplyTo ? angle(email.inReplyTo) : undefined,
+    references: email.references.map(angle),
+    text: email.text,
+    html: email.html,
+  })
+    .compile()
+    .build();
+}
+
+export class SesReplySender implements ReplySender {
+  constructor(private readonly client: SESv2Client) {}
+
+  async send(email: OutgoingEmail): Promise<string> {
+    const raw = await composeReply(email);
+    if (raw.length > SES_MAX_MESSAGE_BYTES) throw new Error(`the reply is ${raw.length} bytes; SES sends at most ${SES_MAX_MESSAGE_BYTES}`);
+    const result = await this.client.send(
+      new SendEmailCommand({
+        FromEmailAddress: email.fromAddress,
+        Destination: { ToAddresses: [...email.to], CcAddresses: email.cc.length ? [...email.cc] : undefined },
+        Content: { Raw: { Data: raw } },
+      }),
+    );
+    if (!result.MessageId) throw new Error('SES answered no MessageId');
+    return result.MessageId;
+  }
+}

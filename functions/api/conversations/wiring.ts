@@ -1,0 +1,27 @@
+/** The conversations function's ports, built once per cold start from the module-scope clients. */
+import { dynamo, s3, ses } from '../../commons/clients';
+import { config } from '../../commons/env';
+import { newId } from '../../commons/ids';
+import { DynamoConversations } from '../../adapters/dynamo-conversations';
+import { DynamoDirectory } from '../../adapters/dynamo-directory';
+import { DynamoReplies } from '../../adapters/dynamo-replies';
+import { S3MailFiles } from '../../adapters/s3-mail-files';
+import { SesReplySender } from '../../adapters/ses-reply-sender';
+import type { ReplyContext } from '../../conversations/replies';
+
+type Context = ReplyContext & { directory: DynamoDirectory };
+let context: Context | undefined;
+
+export function conversationContext(): Context {
+  const settings = config();
+  return (context ??= {
+    conversations: new DynamoConversations(dynamo(), settings.tables),
+    replies: new DynamoReplies(dynamo(), settings.tables),
+    files: new S3MailFiles(s3(), settings.mailBucket),
+    sender: new SesReplySender(ses()),
+    sesRegion: process.env.AWS_REGION ?? 'us-east-1',
+    directory: new DynamoDirectory(dynamo(), settings.tables.inboxes),
+    newId,
+    now: () => new Date(),
+  });
+}

@@ -1,0 +1,125 @@
+/** Conversations as the agent workspace API shows them. */
+import type { AttachmentRecord } from '../inbound/domain/message';
+import type { Mailbox } from '../inbound/domain/outcome';
+
+export type ConversationStatus = 'open' | 'closed';
+
+/** The views of an inbox, and across the account's inboxes (`mine` only). */
+export const INBOX_VIEWS = ['unassigned', 'mine', 'open', 'closed'] as const;
+export type InboxView = (typeof INBOX_VIEWS)[number];
+
+/** A conversation as stored (what the use cases read). */
+export interface Conversation {
+  readonly conversationId: string;
+  readonly accountId: string;
+  readonly inboxId: string;
+  readonly subject: string;
+  readonly status: ConversationStatus;
+  readonly assigneeId: string | null;
+  readonly contactId: string;
+  readonly contactEmail: string;
+  readonly contactName?: string;
+  readonly createdAt: string;
+  readonly lastMessageAt: string;
+  readonly messageCount: number;
+  readonly snippet?: string;
+  readonly ticketId?: string;
+}
+
+/** One line of a view. */
+export interface ConversationSummary {
+  readonly conversationId: string;
+  readonly inboxId: string;
+  readonly subject: string;
+  readonly contact: { readonly contactId: string; readonly email: string; readonly name: string | null };
+  readonly lastMessageAt: string;
+  readonly snippet: string;
+  readonly status: ConversationStatus;
+  readonly assigneeId: string | null;
+  readonly messageCount: number;
+  readonly ticketId: string | null;
+}
+
+export function summaryOf(conversation: Conversation): ConversationSummary {
+  return {
+    conversationId: conversation.conversationId,
+    inboxId: conversation.inboxId,
+    subject: conversation.subject,
+    contact: { contactId: conversation.contactId, email: conversation.contactEmail, name: conversation.contactName ?? null },
+    lastMessageAt: conversation.lastMessageAt,
+    snippet: conversation.snippet ?? '',
+    status: conversation.status,
+    assigneeId: conversation.assigneeId ?? null,
+    messageCount: conversation.messageCount,
+    ticketId: conversation.ticketId ?? null,
+  };
+}
+
+export type StoredAttachment = AttachmentRecord;
+
+/** A message as stored: inbound by the chain, outbound by a reply. */
+export interface StoredMessage {
+  readonly messageId: string;
+  readonly direction: 'inbound' | 'outbound';
+  readonly receivedAt: string;
+  readonly subject: string;
+  readonly date?: string;
+  readonly from: Mailbox;
+  readonly to: readonly Mailbox[];
+  readonly cc: readonly Mailbox[];
+  readonly replyTo?: readonly Mailbox[];
+  readonly messageIdHeader?: string;
+  readonly references?: readonly string[];
+  readonly text: string;
+  readonly html?: string;
+  readonly bodies?: { readonly htmlKey?: string; readonly textKey?: string };
+  readonly attachments?: readonly StoredAttachment[];
+  readonly verdicts?: Record<string, string>;
+  readonly attribution?: { readonly rule: string; readonly evidence: string };
+  readonly forwardedBy?: string | null;
+  /** Outbound: who sent it and what SES said. */
+  readonly sentBy?: string;
+  readonly delivery?: { readonly status: 'sent' | 'failed'; readonly reason?: string; readonly sesMessageId?: string; readonly attemptedAt: string };
+}
+
+export interface Note {
+  readonly noteId: string;
+  readonly authorId: string;
+  readonly text: string;
+  readonly createdAt: string;
+}
+
+export interface MessageView {
+  readonly kind: 'message';
+  readonly messageId: string;
+  readonly direction: 'inbound' | 'outbound';
+  readonly at: string;
+  readonly from: Mailbox;
+  readonly to: readonly Mailbox[];
+  readonly cc: readonly Mailbox[];
+  readonly replyTo: readonly Mailbox[];
+  readonly date: string | null;
+  readonly subject: string;
+  /** Without quoted history and signature: what an agent reads first. */
+  readonly newText: string;
+  readonly text: string;
+  /** Sanitized; null when the message had no HTML part. */
+  readonly html: string | null;
+  readonly attachments: readonly { readonly index: number; readonly filename: string; readonly contentType: string; readonly size: number; readonly disposition: 'inline' | 'attachment'; readonly url: string | null }[];
+  readonly verdicts: Record<string, string> | null;
+  readonly attribution: { readonly rule: string; readonly evidence: string } | null;
+  readonly forwardedBy: string | null;
+  readonly sentBy: string | null;
+  readonly delivery: StoredMessage['delivery'] | null;
+}
+
+export interface NoteView extends Note {
+  readonly kind: 'note';
+  readonly at: string;
+}
+
+export interface ConversationDetail extends ConversationSummary {
+  readonly createdAt: string;
+  /** Messages and notes, oldest first. */
+  readonly entries: readonly (MessageView | NoteView)[];
+}

@@ -1,0 +1,121 @@
+/**
+ * Replying by email: read (one round trip), then the inbox, the Idempotency-Key claim and — for an unassigned
+ * conversation — its assignment to the replying agent (together, one round trip), one SES call, and one
+ * transaction storing the sent message with the id SES gave it. An SES failure stores the reply as `failed`
+ * with the reason; `retryReply` sends it again.
+ */
+import { createHash } from 'node:crypto';
+import { Conflict, NotFound, UpstreamFailed } from '../commons/errors';
+import type { Conversation, MessageView } from './model';
+import { ChangedMeanwhile, IdempotencyRecord, OutboundMessage, ReplySender, ReplyStore } from './ports';
+import { fromHeader, OutgoingEmail, recipients, replySubject, replyTokenAddress, sesThreadingId, threading, withSignatures } from './reply';
+import { sanitizeMessageHtml } from './sanitize';
+import type { ReplyInput } from './schemas';
+import { Caller, ConversationContext, existingConversation, messageView } from './use-cases';
+
+export interface ReplyContext extends ConversationContext {
+  readonly replies: ReplyStore;
+  readonly sender: ReplySender;
+  /** The region SES sends from: it names the Message-ID SES gives sent mail. */
+  readonly sesRegion: string;
+}
+
+const hashKey = (key: string) => createHash('sha256').update(key).digest('hex');
+
+export async function sendReply(context: ReplyContext, caller: Caller, conversationId: string, input: ReplyInput, idempotencyKey?: string): Promise<MessageView> {
+  const keyHash = idempotencyKey === undefined ? undefined : hashKey(idempotencyKey);
+  const read = await context.replies.readForReply(caller.accountId, caller.userId, conversationId, keyHash);
+  if (!read) throw new NotFound('conversation');
+  if (read.previous) return repeated(context, read.previous, read.conversation);
+  const { conversation, messages } = read;
+  const [inbox, claimed] = await Promise.all([
+    context.replies.inboxSending(caller.accountId, conversation.inboxId),
+    keyHash ? context.replies.claimIdempotencyKey(caller.accountId, keyHash, conversationId) : true,
+    conversation.assigneeId ? undefined : assignToReplier(context, caller, conversation),
+  ]);
+  if (!claimed) throw new Conflict('idempotency_key_in_use', 'a request with this Idempotency-Key is being sent: read the conversation, or repeat the request later');
+  if (!inbox) throw new NotFound('inbox');
+  const from = fromHeader(inbox, read.agent?.name ?? caller.email ?? 'Support');
+  const { to, cc } = recipients(input, messages, inbox);
+  const body = withSignatures(
+    { text: input.text, html: input.html === undefined ? undefined : sanitizeMessageHtml(input.html, { remoteImages: true, inlineImage: () => undefined }) },
+    [read.agent?.signature, inbox.signature],
+  );
+  const outgoing: OutgoingEmail = {
+    from: from.header,
+    fromAddress: from.address,
+    to,
+    cc,
+    replyTo: replyTokenAddress(inbox.forwardingAddress, conversationId),
+    subject: replySubject(conversation.subject),
+    ...threading(messages),
+    ...body,
+  };
+  const message = await deliver(context, outgoing, { messageId: context.newId('ms'), sentBy: caller.userId, receivedAt: context.now().toISOString() });
+  await context.replies.saveReply(conversation, message, threadingIdOf(message), keyHash);
+  return answer(context, message);
+}
+
+/** Sends a failed reply again, as it was composed. */
+export async function retryReply(context: ReplyContext, caller: Caller, conversationId: string, messageId: string): Promise<MessageView> {
+  const conversation = await existingConversation(context.conversations, caller, conversationId);
+  const failed = await context.replies.outboundMessage(conversation, messageId);
+  if (!failed) throw new NotFound('reply');
+  if (failed.delivery?.status !== 'failed' || !(await context.replies.claimRetry(conversation, failed))) {
+    throw new Conflict('not_failed', 'only a failed reply can be sent again, once at a time');
+  }
+  const message = await deliver(context, failed.outgoing, failed);
+  await context.replies.saveReply(conversation, message, threadingIdOf(message));
+  return answer(context, message);
+}
+
+async function assignToReplier(context: ReplyContext, caller: Caller, conversation: Conversation) {
+  try {
+    await context.conversations.change(conversation, { status: conversation.status, assigneeId: caller.userId });
+  } catch (error) {
+    if (!(error instanceof ChangedMeanwhile)) throw error; // someone else took it meanwhile: theirs
+  }
+}
+
+/** One SES call; a failure is kept on the message (never thrown away), with the reason. */
+async function deliver(context: ReplyContext, outgoing: OutgoingEmail, message: Pick<OutboundMessage, 'messageId' | 'sentBy' | 'receivedAt'>): Promise<OutboundMessage> {
+  const base = {
+    messageId: message.messageId,
+    direction: 'outbound' as const,
+    receivedAt: message.receivedAt,
+    sentBy: message.sentBy,
+    subject: outgoing.subject,
+    from: { email: outgoing.fromAddress, name: outgoing.from.replace(/\s*<[^>]*>$/, '').replace(/^"|"$/g, '') },
+    to: outgoing.to.map((email) => ({ email, name: '' })),
+    cc: outgoing.cc.map((email) => ({ email, name: '' })),
+    references: outgoing.references,
+    text: outgoing.text,
+    html: outgoing.html,
+    outgoing,
+  };
+  const attemptedAt = context.now().toISOString();
+  try {
+    const sesMessageId = await context.sender.send(outgoing);
+    return { ...base, messageIdHeader: sesThreadingId(sesMessageId, context.sesRegion), delivery: { status: 'sent', sesMessageId, attemptedAt } };
+  } catch (error) {
+    const reason = `${(error as Error).name}: ${(error as Error).message}`.slice(0, 500);
+    return { ...base, delivery: { status: 'failed', reason, attemptedAt } };
+  }
+}
+
+const threadingIdOf = (message: OutboundMessage) => (message.delivery?.status === 'sent' ? message.messageIdHeader : undefined);
+
+async function answer(context: ReplyContext, message: OutboundMessage): Promise<MessageView> {
+  if (message.delivery?.status === 'failed') {
+    throw new UpstreamFailed('email_not_sent', `the reply was stored as failed message ${message.messageId} (${message.delivery.reason}); send it again with POST …/replies/${message.messageId}/retry`);
+  }
+  return messageView(context.files, message, { remoteImages: true });
+}
+
+/** The first result of this Idempotency-Key, answered again (a failure as a failure). */
+async function repeated(context: ReplyContext, previous: IdempotencyRecord, conversation: Conversation): Promise<MessageView> {
+  if (previous.conversationId !== conversation.conversationId) throw new Conflict('idempotency_key_reused', 'this Idempotency-Key was used for another conversation');
+  const first = previous.messageId ? await context.replies.outboundMessage(conversation, previous.messageId) : undefined;
+  if (!first) throw new Conflict('idempotency_key_in_use', 'a request with this Idempotency-Key is being sent: read the conversation, or repeat the request later');
+  return answer(context, first);
+}

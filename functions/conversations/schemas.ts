@@ -1,0 +1,70 @@
+/** Query strings and bodies of the conversation routes: strict, every rule named. */
+import { z } from 'zod';
+import { changesObject, emailAddress, id } from '../directory/fields';
+import { INBOX_VIEWS } from './model';
+
+const limit = z
+  .string()
+  .regex(/^[0-9]{1,4}$/, { message: 'must be a whole number' })
+  .transform(Number)
+  .pipe(z.number().min(1, 'must be at least 1').max(100, 'must be at most 100'));
+const cursor = z.string().max(2048, 'is not a cursor of this listing');
+
+/** `GET /inboxes/{inboxId}/conversations` */
+export const inboxViewSchema = z.strictObject({
+  view: z.enum(INBOX_VIEWS, { message: `must be one of ${INBOX_VIEWS.join(', ')}` }),
+  limit: limit.optional(),
+  cursor: cursor.optional(),
+});
+export type InboxViewInput = z.infer<typeof inboxViewSchema>;
+
+/** `GET /conversations`: assigned to me, across the account's inboxes. */
+export const myConversationsSchema = z.strictObject({ view: z.literal('mine', { message: 'must be mine' }).optional(), limit: limit.optional(), cursor: cursor.optional() });
+export type MyConversationsInput = z.infer<typeof myConversationsSchema>;
+
+/** `GET /conversations/{id}`: remote images stay blocked unless asked for. */
+export const conversationReadSchema = z.strictObject({ images: z.enum(['blocked', 'remote'], { message: 'must be blocked or remote' }).optional() });
+
+/** `PATCH /conversations/{id}`: assign (a user id), unassign (null), close, reopen. */
+export const conversationChangesSchema = changesObject({
+  assigneeId: id('usr').nullable().optional(),
+  status: z.enum(['open', 'closed'], { message: 'must be open or closed' }).optional(),
+});
+export type ConversationChanges = z.infer<typeof conversationChangesSchema>;
+
+// eslint-disable-next-line no-control-regex
+const CONTROL_BUT_LINES = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
+const bodyText = (max: number) =>
+  z
+    .string()
+    .min(1, 'must not be empty')
+    .max(max, `must be at most ${max} characters`)
+    .refine((value) => value.trim().length > 0, { message: 'must not be only spaces', params: { rule: 'empty' }, when: (payload) => payload.issues.length === 0 })
+    .refine((value) => !CONTROL_BUT_LINES.test(value), { message: 'must not contain control characters', params: { rule: 'no_control_characters' } });
+
+/** `POST /conversations/{id}/notes` */
+export const noteSchema = z.strictObject({ text: bodyText(10_000) });
+
+const recipients = z
+  .array(emailAddress)
+  .max(50, 'must list at most 50')
+  .refine((list) => new Set(list).size === list.length, { message: 'must not repeat an address', params: { rule: 'duplicate' } })
+  .meta({ uniqueItems: true });
+
+/**
+ * `POST /conversations/{id}/replies`. Without `to`/`cc`: the contact (their Reply-To if they set one), and
+ * "reply all" keeps the customer's Cc. Given, they replace those; addresses from outside the conversation
+ * must be confirmed in `addRecipients`.
+ */
+export const replySchema = z.strictObject({
+  text: bodyText(100_000),
+  html: z.string().max(200_000, 'must be at most 200000 characters').optional(),
+  to: recipients.min(1, 'must name at least one recipient').optional(),
+  cc: recipients.optional(),
+  addRecipients: recipients.optional().meta({ description: 'addresses that are not participants of the conversation, added on purpose' }),
+  replyAll: z.boolean().optional().meta({ description: "keep the customer's Cc (less our own addresses); default true" }),
+});
+export type ReplyInput = z.infer<typeof replySchema>;
+
+/** The `Idempotency-Key` header: a client-chosen token, printable, bounded. */
+export const idempotencyKey = z.string().regex(/^[\x21-\x7e]{8,200}$/, { message: 'must be 8 to 200 printable ASCII characters' });
