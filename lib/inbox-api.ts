@@ -14,7 +14,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { NagSuppressions } from 'cdk-nag';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { API_ROUTES, ApiFunctionName, ApiRoute, routeKey } from '../functions/api/routes';
+import { API_ROUTES, ApiFunctionName, ApiRoute, CORS_HEADERS, routeKey } from '../functions/api/routes';
 import { HouseFunction } from './house-function';
 import { InboxTables } from './inbox-data';
 
@@ -34,7 +34,6 @@ export const DEFAULT_PUBLIC_ROUTE_THROTTLE: ApiThrottle = { rateLimit: 5, burstL
 
 /** Browser requests carry the ID token as a bearer token and JSON bodies; nothing else is needed. */
 export const CORS_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
-export const CORS_HEADERS = ['authorization', 'content-type'] as const;
 
 export interface InboxApiProps {
   /**

@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { API_ROUTES, ApiFunctionName, ApiRoute, routeKey } from '../../functions/api/routes';
+import { API_ROUTES, ApiFunctionName, ApiRoute, CORS_HEADERS, routeKey } from '../../functions/api/routes';
 import type { LocalAuth, LocalIdentity } from './local-auth';
 import { ConsoleOptions, consoleFiles } from './console-files';
 
@@ -133,7 +133,7 @@ export async function startLocalHttpApi(options: LocalHttpApiOptions): Promise<L
       response.writeHead(204, {
         ...cors,
         'access-control-allow-methods': 'GET,POST,PUT,PATCH,DELETE',
-        'access-control-allow-headers': 'authorization,content-type',
+        'access-control-allow-headers': CORS_HEADERS.join(','),
         'access-control-max-age': '600',
       });
       response.end();

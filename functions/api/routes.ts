@@ -23,6 +23,9 @@ interface RouteBase {
 /** `public` only for the verification link a recipient opens from an email and the OpenAPI document; everything else needs a JWT and a role. */
 export type ApiRoute = RouteBase & ({ readonly auth: 'jwt'; readonly role: Role } | { readonly auth: 'public' });
 
+/** Request headers a browser may send cross-origin (API Gateway's CORS and the local server's preflight). */
+export const CORS_HEADERS = ['authorization', 'content-type', 'idempotency-key'] as const;
+
 export const API_ROUTES: readonly ApiRoute[] = [
   { method: 'GET', path: '/me', function: 'directory', auth: 'jwt', role: 'agent' },
   { method: 'GET', path: '/account', function: 'directory', auth: 'jwt', role: 'agent' },

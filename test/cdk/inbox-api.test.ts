@@ -298,7 +298,7 @@ describe('CORS', () => {
       CorsConfiguration: {
         AllowOrigins: ['https://app.example.com', 'http://localhost:5173'],
         AllowMethods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],
-        AllowHeaders: ['authorization', 'content-type'],
+        AllowHeaders: ['authorization', 'content-type', 'idempotency-key'],
         AllowCredentials: Match.absent(),
       },
     });
