@@ -16,6 +16,8 @@ export function inboundPorts(clients: { dynamo: DynamoDBDocumentClient; s3: S3Cl
     storeBodies: (receiptId, bodies) => mail.storeBodies(receiptId, bodies),
     lookupRoutes: (addresses, receiptKey) => store.lookupRoutes(addresses, receiptKey),
     loadInboxContext: (request) => store.loadInboxContext(request),
+    loadParticipation: (conversationIds, emails) => store.loadParticipation(conversationIds, emails),
+    markUnreferenced: (objectKeys) => mail.markUnreferenced(objectKeys),
     loadRoutingContext: (request) => store.loadRoutingContext(request),
     nextTurn: (accountId, inboxId) => store.nextTurn(accountId, inboxId),
     commit: (plan) => store.commit(plan),

@@ -1,6 +1,6 @@
 /** S3 side of the inbound pipeline: the raw message in, attachments and large bodies out, all streamed. */
 import { Readable } from 'node:stream';
-import { GetObjectCommand, NoSuchKey, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, NoSuchKey, PutObjectCommand, PutObjectTaggingCommand, S3Client } from '@aws-sdk/client-s3';
 import { UnparseableMessageError } from '../inbound/domain/errors';
 import { Upload } from '@aws-sdk/lib-storage';
 import type { AttachmentSink } from '../inbound/parse/parse-mime';
@@ -14,7 +14,13 @@ export const mailKeys = {
   attachmentList: (receiptId: string) => `bodies/${receiptId}/attachments.json`,
 };
 
-export class S3MailStore implements Pick<InboundPorts, 'openRaw' | 'attachmentSink' | 'storeBodies'> {
+/**
+ * The tag that marks attachments and bodies of mail that was not stored after all: the bucket's lifecycle
+ * rule expires tagged objects (the raw message stays the source of truth).
+ */
+export const UNREFERENCED_TAG = { Key: 'hosted-inbox-unreferenced', Value: 'true' } as const;
+
+export class S3MailStore implements Pick<InboundPorts, 'openRaw' | 'attachmentSink' | 'storeBodies' | 'markUnreferenced'> {
   constructor(
     private readonly client: S3Client,
     private readonly bucket: string,
@@ -44,6 +50,12 @@ export class S3MailStore implements Pick<InboundPorts, 'openRaw' | 'attachmentSi
         return { storageKey: Key };
       },
     };
+  }
+
+  async markUnreferenced(objectKeys: readonly string[]): Promise<void> {
+    await Promise.all(
+      objectKeys.map((Key) => this.client.send(new PutObjectTaggingCommand({ Bucket: this.bucket, Key, Tagging: { TagSet: [UNREFERENCED_TAG] } }))),
+    );
   }
 
   async storeBodies(receiptId: string, bodies: { text?: string; html?: string; attachments?: unknown }): Promise<StoredBodies> {

@@ -9,6 +9,8 @@ export interface Delivery {
   readonly envelope: InboundEnvelope;
   /** SQS message id, for partial batch failures. */
   readonly queueMessageId?: string;
+  /** How often SQS has handed this record out, this time included. */
+  readonly receiveCount?: number;
 }
 
 export interface Skipped {
@@ -65,7 +67,8 @@ export function parseInboundEvent(event: unknown, config: EventConfig): ParsedEv
         result.malformed.push({ why: 'SQS body is not an S3 notification', queueMessageId });
         continue;
       }
-      for (const inner of body.Records) s3Record(inner, config, result, queueMessageId);
+      const receiveCount = Number(record.attributes?.ApproximateReceiveCount) || undefined;
+      for (const inner of body.Records) s3Record(inner, config, result, queueMessageId, receiveCount);
     }
     return { ...result, source: 'sqs' };
   }
@@ -107,7 +110,7 @@ function sesRecord(record: Json, config: EventConfig, result: ParsedEvent): void
   });
 }
 
-function s3Record(record: Json, config: EventConfig, result: ParsedEvent, queueMessageId?: string): void {
+function s3Record(record: Json, config: EventConfig, result: ParsedEvent, queueMessageId?: string, receiveCount?: number): void {
   const bucket = record.s3?.bucket?.name;
   const encodedKey = record.s3?.object?.key;
   if (!bucket || !encodedKey) {
@@ -123,7 +126,7 @@ function s3Record(record: Json, config: EventConfig, result: ParsedEvent, queueM
   } else if (key.endsWith(SES_SETUP_NOTIFICATION)) {
     result.skipped.push({ why: 'SES setup notification', queueMessageId });
   } else {
-    result.deliveries.push({ envelope: { raw: { bucket, key }, recipients: [], receivedAt: validIso(record.eventTime) }, queueMessageId });
+    result.deliveries.push({ envelope: { raw: { bucket, key }, recipients: [], receivedAt: validIso(record.eventTime) }, queueMessageId, receiveCount });
   }
 }
 

@@ -40,7 +40,7 @@ export function dryRunPorts(raw: Readable, options: DryRunOptions): InboundPorts
     attachmentSink: () => discardAttachments,
     lookupRoutes: async (addresses) => {
       const routed = options.inbox ? addresses.filter((address) => address === options.inbox) : addresses;
-      return { routes: new Map(routed.map((address) => [address, { inboxId: 'explain', accountId: EXPLAIN_ACCOUNT, address }])) };
+      return { receipts: [], routes: new Map(routed.map((address) => [address, { inboxId: 'explain', accountId: EXPLAIN_ACCOUNT, address }])) };
     },
     loadInboxContext: async ({ route }) => ({
       inbox: {
@@ -57,6 +57,8 @@ export function dryRunPorts(raw: Readable, options: DryRunOptions): InboundPorts
       memberEmails: new Set(),
       thread: { entries: new Map((options.knownThreadIds ?? []).map((id) => [id, { conversationId: 'cv_known', storedMessageId: 'ms_known' }])) },
     }),
+    loadParticipation: async () => new Set(),
+    markUnreferenced: async () => undefined,
     loadRoutingContext: async () => ({ users: new Map(), teamMembers: new Map() }),
     nextTurn: async () => 0,
     storeBodies: async () => ({}),
@@ -74,7 +76,8 @@ export async function explainMessage(raw: Readable, options: ExplainOptions = {}
     recipients: inboxAddress ? [inboxAddress] : [],
     receivedAt: new Date().toISOString(),
   };
-  const plan = await ingestInbound(envelope, ports, { inboxDomain: (options.inboxDomain ?? process.env.INBOX_DOMAIN ?? 'inbox.example.com').toLowerCase() });
+  // Every address plays the one synthetic inbox: one plan.
+  const [plan] = await ingestInbound(envelope, ports, { inboxDomain: (options.inboxDomain ?? process.env.INBOX_DOMAIN ?? 'inbox.example.com').toLowerCase() });
   return explanation(plan);
 }
 

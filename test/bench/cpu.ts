@@ -48,7 +48,7 @@ export async function mailparserOnly(raw: Buffer): Promise<void> {
 export async function chainOnly(message: BenchMessage): Promise<string> {
   const ports = dryRunPorts(Readable.from([message.raw]), { inbox: BENCH_INBOX, trusted: message.trusted, knownThreadIds: message.knownThreadIds });
   const envelope = { raw: { bucket: 'bench', key: message.name }, recipients: [BENCH_INBOX], receivedAt: '2025-03-03T10:00:00.000Z' };
-  return (await ingestInbound(envelope, ports, { inboxDomain: 'inbox.example.com' })).outcome;
+  return (await ingestInbound(envelope, ports, { inboxDomain: 'inbox.example.com' }))[0].outcome;
 }
 
 type Side = (message: BenchMessage) => Promise<unknown>;
