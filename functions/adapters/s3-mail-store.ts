@@ -5,6 +5,7 @@ import { UnparseableMessageError } from '../inbound/domain/errors';
 import { Upload } from '@aws-sdk/lib-storage';
 import type { AttachmentSink } from '../inbound/parse/parse-mime';
 import type { InboundPorts, RawMailRef, StoredBodies } from '../inbound/domain/ports';
+import { UNREFERENCED_TAG } from '../commons/mail-objects';
 
 /** Keys are derived from the receipt, so a retry overwrites the same objects instead of adding new ones. */
 export const mailKeys = {
@@ -13,12 +14,6 @@ export const mailKeys = {
   html: (receiptId: string) => `bodies/${receiptId}/body.html`,
   attachmentList: (receiptId: string) => `bodies/${receiptId}/attachments.json`,
 };
-
-/**
- * The tag that marks attachments and bodies of mail that was not stored after all: the bucket's lifecycle
- * rule expires tagged objects (the raw message stays the source of truth).
- */
-export const UNREFERENCED_TAG = { Key: 'hosted-inbox-unreferenced', Value: 'true' } as const;
 
 export class S3MailStore implements Pick<InboundPorts, 'openRaw' | 'attachmentSink' | 'storeBodies' | 'markUnreferenced'> {
   constructor(

@@ -9,7 +9,7 @@ import { GetObjectTaggingCommand, ListObjectsV2Command } from '@aws-sdk/client-s
 import { dynamo, s3 } from '../../functions/commons/clients';
 import { config } from '../../functions/commons/env';
 import { createInboundHandler, handler } from '../../functions/inbound/handler';
-import { UNREFERENCED_TAG } from '../../functions/adapters/s3-mail-store';
+import { UNREFERENCED_TAG } from '../../functions/commons/mail-objects';
 import { conversations, deliver, eml, seedInbox, storeRaw, uniqueId } from '../support/stack';
 
 /** Makes every TransactWriteItems fail with `error` (before reaching DynamoDB) while `run` runs. */
