@@ -13,6 +13,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as ses from 'aws-cdk-lib/aws-ses';
 import { Construct } from 'constructs';
 import { TABLES, TableKey } from '../functions/commons/table-design';
+import { ATTACHMENTS_PREFIX, BODIES_PREFIX } from './inbox-data';
 
 /**
  * ESM output, because email-forward-parser is ESM-only and calls `createRequire(import.meta.url)`, which a
@@ -129,6 +130,18 @@ export class HouseFunction extends Construct implements iam.IGrantable {
     for (const prefix of access.readPrefixes ?? []) bucket.grantRead(this.function, `${prefix}*`);
     for (const prefix of access.writePrefixes ?? []) bucket.grantPut(this.function, `${prefix}*`);
     return this;
+  }
+
+  /**
+   * What a function that files received mail needs (the inbound function, reconcile): every table, raw mail
+   * to read, attachments and bodies to write (and tag, for the lifecycle).
+   */
+  bindMailFiling(tables: Partial<Readonly<Record<TableKey, dynamodb.ITable>>>, bucket: s3.IBucket, rawMailPrefix: string): this {
+    return this.bindTables(tables, 'readWrite').bindMailBucket(bucket, {
+      rawMailPrefix,
+      readPrefixes: [rawMailPrefix],
+      writePrefixes: [ATTACHMENTS_PREFIX, BODIES_PREFIX],
+    });
   }
 
   /**

@@ -13,8 +13,9 @@ import { ApiFunctionName } from '../functions/api/routes';
 import { HouseFunction } from './house-function';
 import { ApiThrottle, InboxApi } from './inbox-api';
 import { InboxAlarms } from './inbox-alarms';
-import { ATTACHMENTS_PREFIX, BODIES_PREFIX, InboxTables } from './inbox-data';
+import { InboxTables } from './inbox-data';
 import { MailReceiving } from './mail-receiving';
+import { ReconcileSchedule } from './reconcile-schedule';
 
 export const INBOUND_HANDLER_ENTRY = path.join(__dirname, '..', 'functions', 'inbound', 'handler.ts');
 
@@ -78,13 +79,7 @@ export class StatelessStack extends Stack {
       memorySize: 1024,
       timeout: Duration.minutes(2),
       environment: { INBOX_DOMAIN: props.domain },
-    })
-      .bindTables(props.tables, 'readWrite')
-      .bindMailBucket(props.bucket, {
-        rawMailPrefix: props.rawMailPrefix,
-        readPrefixes: [props.rawMailPrefix],
-        writePrefixes: [ATTACHMENTS_PREFIX, BODIES_PREFIX],
-      });
+    }).bindMailFiling(props.tables, props.bucket, props.rawMailPrefix);
 
     this.mailReceiving = new MailReceiving(this, 'MailReceiving', {
       domain: props.domain,
@@ -92,6 +87,8 @@ export class StatelessStack extends Stack {
       rawMailPrefix: props.rawMailPrefix,
       inboundFunction: this.inboundFunction.function,
     });
+
+    new ReconcileSchedule(this, 'Reconcile', { domain: props.domain, bucket: props.bucket, rawMailPrefix: props.rawMailPrefix, tables: props.tables });
 
     this.api = new InboxApi(this, 'Api', {
       domain: props.domain,

@@ -45,6 +45,21 @@ export class DynamoInboundStore implements Pick<InboundPorts, 'lookupRoutes' | '
     return { receipts: records, routes };
   }
 
+  /** Whether the raw object has any receipt (its own, or one of an inbox). */
+  async hasReceipt(receiptKey: string): Promise<boolean> {
+    const { Items } = await this.client.send(
+      new QueryCommand({
+        TableName: this.tables.conversations,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': keys.receipt(receiptKey).pk },
+        ProjectionExpression: 'pk',
+        Limit: 1,
+        ConsistentRead: true,
+      }),
+    );
+    return !!Items?.length;
+  }
+
   async loadParticipation(conversationIds: readonly string[], emails: readonly string[]): Promise<ReadonlySet<string>> {
     const wanted = conversationIds.flatMap((conversationId) => emails.map((email) => ({ conversationId, key: keys.participant(conversationId, email) })));
     const found = (await batchGet(this.client, { [this.tables.conversations]: wanted.map(({ key }) => key) })).get(this.tables.conversations)!;

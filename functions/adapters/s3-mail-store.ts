@@ -1,11 +1,12 @@
 /** S3 side of the inbound pipeline: the raw message in, attachments and large bodies out, all streamed. */
 import { Readable } from 'node:stream';
-import { GetObjectCommand, NoSuchKey, PutObjectCommand, PutObjectTaggingCommand, S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, ListObjectsV2Command, NoSuchKey, PutObjectCommand, PutObjectTaggingCommand, S3Client } from '@aws-sdk/client-s3';
 import { UnparseableMessageError } from '../inbound/domain/errors';
 import { Upload } from '@aws-sdk/lib-storage';
 import type { AttachmentSink } from '../inbound/parse/parse-mime';
 import type { InboundPorts, RawMailRef, StoredBodies } from '../inbound/domain/ports';
 import { UNREFERENCED_TAG } from '../commons/mail-objects';
+import type { RawObject } from '../inbound/reconcile';
 
 /** Keys are derived from the receipt, so a retry overwrites the same objects instead of adding new ones. */
 export const mailKeys = {
@@ -45,6 +46,18 @@ export class S3MailStore implements Pick<InboundPorts, 'openRaw' | 'attachmentSi
         return { storageKey: Key };
       },
     };
+  }
+
+  /** Every object under the raw-mail prefix, a page of 1,000 at a time. */
+  async *listRawObjects(prefix: string): AsyncIterable<RawObject> {
+    let ContinuationToken: string | undefined;
+    do {
+      const page = await this.client.send(new ListObjectsV2Command({ Bucket: this.bucket, Prefix: prefix, ContinuationToken }));
+      for (const object of page.Contents ?? []) {
+        if (object.Key && object.LastModified) yield { bucket: this.bucket, key: object.Key, lastModified: object.LastModified };
+      }
+      ContinuationToken = page.IsTruncated ? page.NextContinuationToken : undefined;
+    } while (ContinuationToken);
   }
 
   async markUnreferenced(objectKeys: readonly string[]): Promise<void> {

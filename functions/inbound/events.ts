@@ -32,7 +32,7 @@ export interface EventConfig {
 }
 
 /** SES writes this object when a receipt rule with an S3 action is created. */
-const SES_SETUP_NOTIFICATION = 'AMAZON_SES_SETUP_NOTIFICATION';
+export const SES_SETUP_NOTIFICATION = 'AMAZON_SES_SETUP_NOTIFICATION';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
