@@ -77,7 +77,8 @@ export async function explainMessage(raw: Readable, options: ExplainOptions = {}
     receivedAt: new Date().toISOString(),
   };
   // Every address plays the one synthetic inbox: one plan.
-  const [plan] = await ingestInbound(envelope, ports, { inboxDomain: (options.inboxDomain ?? process.env.INBOX_DOMAIN ?? 'inbox.example.com').toLowerCase() });
+  // A file has no SES receipt: judged as the local stack judges its listener's mail (see TRUST_UNJUDGED_MAIL).
+  const [plan] = await ingestInbound(envelope, ports, { inboxDomain: (options.inboxDomain ?? process.env.INBOX_DOMAIN ?? 'inbox.example.com').toLowerCase(), trustUnjudgedMail: true });
   return explanation(plan);
 }
 

@@ -19,6 +19,14 @@ import { parseInboundEvent } from './events';
 /** The receive after which an error of unknown kind is recorded instead of retried. */
 export const FINAL_RECEIVE_COUNT = 3;
 
+/**
+ * The local stack's explicit choice (TRUST_UNJUDGED_MAIL=true): its SMTP listener judges nothing, so a
+ * trusted forwarder's mail would otherwise never be believed there. Never applies in AWS, where SES judges.
+ */
+export function trustUnjudgedMail(): boolean {
+  return process.env.TRUST_UNJUDGED_MAIL === 'true' && !process.env.AWS_LAMBDA_FUNCTION_NAME;
+}
+
 export interface InboundHandlerDeps {
   readonly logger?: Logger;
   /** Built from the environment on first use when absent. */
@@ -42,7 +50,7 @@ export function createInboundHandler(deps: InboundHandlerDeps = {}) {
       const log = logger.createChild({ persistentKeys: { receiptKey: `${delivery.envelope.raw.bucket}/${delivery.envelope.raw.key}` } });
       try {
         const finalAttempt = (delivery.receiveCount ?? 0) >= FINAL_RECEIVE_COUNT;
-        const plans = await ingestInbound(delivery.envelope, ports, { inboxDomain: settings.inboxDomain, finalAttempt });
+        const plans = await ingestInbound(delivery.envelope, ports, { inboxDomain: settings.inboxDomain, finalAttempt, trustUnjudgedMail: trustUnjudgedMail() });
         for (const plan of plans) log.info('inbound processed', outcomeFields(plan));
       } catch (error) {
         log.error('inbound failed; will be retried', { error: error as Error });

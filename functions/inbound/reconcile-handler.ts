@@ -6,6 +6,7 @@ import { dynamo, s3 } from '../commons/clients';
 import { config } from '../commons/env';
 import { createLogger } from '../commons/logger';
 import { inboundPorts, rawMailInventory } from '../adapters/inbound-ports';
+import { trustUnjudgedMail } from './handler';
 import { reconcileRawMail, ReconcileOptions, ReconcileReport } from './reconcile';
 
 const logger = createLogger('reconcile');
@@ -17,7 +18,7 @@ export function reconcileFromEnvironment(options: Omit<ReconcileOptions, 'inboxD
   return reconcileRawMail(
     rawMailInventory(clients, settings.tables, settings.mailBucket, settings.rawMailPrefix),
     inboundPorts(clients, settings.tables, settings.mailBucket),
-    { ...options, inboxDomain: settings.inboxDomain },
+    { ...options, inboxDomain: settings.inboxDomain, trustUnjudgedMail: trustUnjudgedMail() },
   );
 }
 

@@ -23,6 +23,8 @@ export interface RawMailInventory {
 
 export interface ReconcileOptions {
   readonly inboxDomain: string;
+  /** As for a delivery (see IngestOptions). @default false */
+  readonly trustUnjudgedMail?: boolean;
   /** Younger objects may still be processed by their delivery. @default 5 minutes */
   readonly minAgeMs?: number;
   /** Older objects were reconciled by earlier runs (the daily run looks a week back). @default 7 days */
@@ -54,7 +56,7 @@ export async function reconcileRawMail(inventory: RawMailInventory, ports: Inbou
     try {
       if (await inventory.hasReceipt(`${object.bucket}/${object.key}`)) return;
       const envelope = { raw: { bucket: object.bucket, key: object.key }, recipients: [], receivedAt: object.lastModified.toISOString() };
-      const plans = await ingestInbound(envelope, ports, { inboxDomain: options.inboxDomain, finalAttempt: true });
+      const plans = await ingestInbound(envelope, ports, { inboxDomain: options.inboxDomain, trustUnjudgedMail: options.trustUnjudgedMail, finalAttempt: true });
       orphaned.push({ key: object.key, outcomes: plans.map((plan) => plan.outcome) });
     } catch (error) {
       errors.push({ key: object.key, error: failureReason(error) });

@@ -19,7 +19,7 @@ import { openTicket } from './steps/open-ticket';
 import { attributeSender, readSenders, Senders, TrustPolicy } from './steps/attribute-sender';
 import { classify } from './steps/classify';
 import { AddressCandidate, findInboxes, inboxCandidates, InboxDelivery, InboxRoute } from './steps/find-inbox';
-import { screen, ScreenResult, Verdicts } from './steps/screen';
+import { authenticationJudged, screen, ScreenResult, Verdicts } from './steps/screen';
 import { conversationsNeedingParticipation, decideThread, threadKeys, threadLookupIds } from './steps/thread';
 import { domainOf } from './addresses';
 import type { TraceEntry } from './trace';
@@ -34,6 +34,12 @@ export interface IngestOptions {
    * error of unknown kind is then recorded `failed` with its reason instead of being thrown again.
    */
   readonly finalAttempt?: boolean;
+  /**
+   * Whether mail nobody judged (no SPF/DKIM verdict from SES) may be believed when a trusted forwarder
+   * forwards it. Only the local stack sets it (its SMTP listener judges nothing); in AWS SES always judges.
+   * @default false
+   */
+  readonly trustUnjudgedMail?: boolean;
 }
 
 /** Text kept in the message item; longer bodies are stored whole in S3 with this much as a preview. */
@@ -228,14 +234,22 @@ interface DecideInput {
   readonly verdicts?: Verdicts;
   readonly storeBodies: () => Promise<StoredBodies>;
   readonly ports: InboundPorts;
+  readonly options: IngestOptions;
   readonly base: Base;
   readonly trace: TraceEntry[];
+}
+
+/** Unjudged mail, where it may not be trusted, counts as failed authentication for a forwarder. */
+function verdictsForTrust(verdicts: Verdicts | undefined, options: IngestOptions): Verdicts | undefined {
+  if (options.trustUnjudgedMail || authenticationJudged(verdicts)) return verdicts;
+  const authEvidence = 'nobody judged SPF or DKIM, and unjudged mail is not trusted';
+  return { ...verdicts, source: verdicts?.source ?? 'ses-event', spf: 'FAIL', dkim: 'FAIL', authEvidence };
 }
 
 async function decideForInbox(input: DecideInput): Promise<StoredPlan | QuarantinePlan> {
   const { message, summary, route, context, trace, base } = input;
   const screenedVerdicts = input.verdicts;
-  const attributed = attributeSender(input.senders, trustPolicy(context), screenedVerdicts);
+  const attributed = attributeSender(input.senders, trustPolicy(context), verdictsForTrust(screenedVerdicts, input.options));
   trace.push(attributed.trace);
   if (!attributed.contact) {
     const reason = { rule: 'no-sender', evidence: attributed.trace.why } as const;
