@@ -10,6 +10,7 @@ import { handler } from '../../functions/inbound/handler';
 import { dynamo } from '../../functions/commons/clients';
 import { call, createTestAccount, startTestApi, TestApi } from '../support/api';
 import { conversations, eml, storeRaw, uniqueId } from '../support/stack';
+import { withMiddleware } from '../support/faults';
 
 let api: TestApi;
 beforeAll(async () => {
@@ -34,12 +35,7 @@ async function losingAnswerOf(write: (input: string, command?: string) => boolea
     }
     return result;
   };
-  dynamo().middlewareStack.add(fault as never, { step: 'initialize', name: 'loseAnswer' });
-  try {
-    await run();
-  } finally {
-    dynamo().middlewareStack.remove('loseAnswer');
-  }
+  await withMiddleware(dynamo(), 'loseAnswer', fault, run);
   return lost;
 }
 

@@ -11,6 +11,7 @@ import { config } from '../../functions/commons/env';
 import { createInboundHandler, handler } from '../../functions/inbound/handler';
 import { UNREFERENCED_TAG } from '../../functions/commons/mail-objects';
 import { conversations, deliver, eml, seedInbox, storeRaw, uniqueId } from '../support/stack';
+import { withMiddleware } from '../support/faults';
 
 /** Makes every TransactWriteItems fail with `error` (before reaching DynamoDB) while `run` runs. */
 async function withTransactionError(error: () => Error, run: () => Promise<unknown>, when: (input: { TransactItems?: Array<{ Put?: { Item?: Record<string, unknown> } }> }) => boolean = () => true) {
@@ -18,12 +19,7 @@ async function withTransactionError(error: () => Error, run: () => Promise<unkno
     if (context.commandName === 'TransactWriteItemsCommand' && when(args.input)) throw error();
     return next(args);
   };
-  dynamo().middlewareStack.add(fault as never, { step: 'initialize', name: 'injectedTransactionError' });
-  try {
-    await run();
-  } finally {
-    dynamo().middlewareStack.remove('injectedTransactionError');
-  }
+  await withMiddleware(dynamo(), 'injectedTransactionError', fault, run);
 }
 
 const validationException = () => Object.assign(new Error('Item size has exceeded the maximum allowed size'), { name: 'ValidationException', $metadata: { httpStatusCode: 400 } });
@@ -174,12 +170,7 @@ describe('attachments only for mail that is stored (5)', () => {
       if (context.commandName === 'PutObjectCommand' || context.commandName === 'CreateMultipartUploadCommand') uploads++;
       return next(args);
     };
-    s3().middlewareStack.add(count as never, { step: 'initialize', name: 'countUploads' });
-    try {
-      await handler(first.event);
-    } finally {
-      s3().middlewareStack.remove('countUploads');
-    }
+    await withMiddleware(s3(), 'countUploads', count, () => handler(first.event));
     expect(uploads).toBe(0);
   });
 
