@@ -5,16 +5,23 @@
  *     Without --inbox, a recipient under the inbox domain (--domain) plays the inbox.
  *   hosted-inbox token [--user EMAIL] [--account ID] [--api URL]
  *     Prints a bearer token for a user of the running local stack (`npm start`). Exit 1 if it cannot.
+ *   hosted-inbox reconcile [--min-age MINUTES] [--max-age DAYS]
+ *     Files raw mail that has no receipt; prints the report as JSON. Against the environment's tables and
+ *     bucket, or the local stack's (`npm start`) when MAIL_BUCKET is unset. Exit 1 when some could not be filed.
  */
 import { createReadStream } from 'node:fs';
 import { access } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { explainMessage } from '../functions/inbound/explain';
+import { reconcileFromEnvironment } from '../functions/inbound/reconcile-handler';
+import { localAwsEnv } from './local/aws-servers';
 import { LOCAL_TOKEN_PATH } from './local/http-api';
+import { LOCAL_RESOURCE_ENV } from './local/provision';
 
 const EXPLAIN_USAGE = 'usage: hosted-inbox explain FILE.eml [--trusted EMAIL]... [--inbox ADDRESS] [--domain DOMAIN]';
 const TOKEN_USAGE = 'usage: hosted-inbox token [--user EMAIL] [--account ID] [--api URL]';
-const USAGE = `${EXPLAIN_USAGE}\n${TOKEN_USAGE}`;
+const RECONCILE_USAGE = 'usage: hosted-inbox reconcile [--min-age MINUTES] [--max-age DAYS]';
+const USAGE = `${EXPLAIN_USAGE}\n${TOKEN_USAGE}\n${RECONCILE_USAGE}`;
 
 async function explain(args: string[]): Promise<number> {
   let parsed;
@@ -81,10 +88,40 @@ async function token(args: string[]): Promise<number> {
   return 0;
 }
 
+async function reconcile(args: string[]): Promise<number> {
+  let values;
+  try {
+    ({ values } = parseArgs({ args, options: { 'min-age': { type: 'string' }, 'max-age': { type: 'string' } } }));
+  } catch (error) {
+    process.stderr.write(`${(error as Error).message}\n${RECONCILE_USAGE}\n`);
+    return 2;
+  }
+  const minutes = Number(values['min-age'] ?? 5);
+  const days = Number(values['max-age'] ?? 7);
+  if (!(minutes >= 0) || !(days > 0)) {
+    process.stderr.write(`${RECONCILE_USAGE}\n`);
+    return 2;
+  }
+  if (!process.env.MAIL_BUCKET) {
+    // The stack `npm start` runs, on its default ports (or the ones its environment variables chose).
+    const endpoint = (name: string, fallback: number) => `http://127.0.0.1:${process.env[name] ?? fallback}`;
+    Object.assign(process.env, localAwsEnv({ dynamodb: endpoint('DYNAMODB_PORT', 8000), s3: endpoint('S3_PORT', 4569), ses: endpoint('SES_PORT', 8005) }), LOCAL_RESOURCE_ENV);
+  }
+  try {
+    const report = await reconcileFromEnvironment({ minAgeMs: minutes * 60_000, maxAgeMs: days * 24 * 3600_000 });
+    process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+    return report.errors.length ? 1 : 0;
+  } catch (error) {
+    process.stderr.write(`hosted-inbox reconcile: ${(error as Error).message}\n`);
+    return 1;
+  }
+}
+
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   if (command === 'explain') return explain(rest);
   if (command === 'token') return token(rest);
+  if (command === 'reconcile') return reconcile(rest);
   process.stderr.write(`${USAGE}\n`);
   return 2;
 }

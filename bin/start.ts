@@ -55,6 +55,13 @@ async function main(): Promise<void> {
   const demo = await seedDemoAccount();
   // Imported after the environment points at the local stack: the handler reads it once.
   const { handler } = await import('../functions/inbound/handler');
+  // Nothing is in flight before the listener starts: raw mail without a receipt was lost by the last run
+  // (a crash, or a write DynamoDB Local did not keep through a kill -9). File it now, whatever its age.
+  const { reconcileFromEnvironment } = await import('../functions/inbound/reconcile-handler');
+  const reconciled = await reconcileFromEnvironment({ minAgeMs: 0, maxAgeMs: Number.MAX_SAFE_INTEGER });
+  if (reconciled.orphaned.length || reconciled.errors.length) {
+    console.log(`reconcile: ${reconciled.orphaned.length} raw messages without a receipt filed, ${reconciled.errors.length} could not be (see npx hosted-inbox reconcile)`, JSON.stringify(reconciled));
+  }
   const smtp = await startSmtpInbound({
     port: port('SMTP_PORT', 2525),
     bucket: process.env.MAIL_BUCKET!,

@@ -13,6 +13,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { NagSuppressions } from 'cdk-nag';
 import { Construct } from 'constructs';
 import { TABLES, TableKey } from '../functions/commons/table-design';
+import { ATTACHMENTS_PREFIX, BODIES_PREFIX } from './inbox-data';
 
 /** cdk-nag's `appliesTo` for an IAM resource ending in `suffix`, however the table or bucket ARN is referenced. */
 const resourcesEndingIn = (suffix: string) => ({ regex: `/^Resource::.*${suffix.replace(/[/*.]/g, (c) => `\\${c}`)}$/` });
@@ -204,6 +205,20 @@ export class HouseFunction extends Construct implements iam.IGrantable {
   grantSendEmailFrom(fromAddress: string): this {
     // The address alone, or with a display name ("hosted-inbox <no-reply@…>"), whichever form SES compares.
     return this.grantSendEmail({ StringLike: { 'ses:FromAddress': [fromAddress, `*<${fromAddress}>`] } }, 'ses:FromAddress pins the sender.');
+  }
+
+  /**
+   * What a function that files received mail needs (the inbound function, reconcile): every table, raw mail
+   * to read, attachments and bodies to write (and tag, for the lifecycle).
+   */
+  bindMailFiling(tables: Partial<Readonly<Record<TableKey, dynamodb.ITable>>>, bucket: s3.IBucket, rawMailPrefix: string): this {
+    return this.bindTables(tables, 'readWrite').bindMailBucket(bucket, {
+      rawMailPrefix,
+      readPrefixes: [rawMailPrefix],
+      writePrefixes: [ATTACHMENTS_PREFIX, BODIES_PREFIX],
+      // A raw object that is gone must read as NoSuchKey (a permanent `failed` record), not AccessDenied (retried).
+      listBucket: true,
+    });
   }
 
   /**

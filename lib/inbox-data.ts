@@ -7,6 +7,7 @@ import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { TABLES, TableDesign, TableKey } from '../functions/commons/table-design';
+import { UNREFERENCED_TAG } from '../functions/commons/mail-objects';
 
 /** Same default as functions/commons/env.ts. */
 export const DEFAULT_RAW_MAIL_PREFIX = 'inbound/';
@@ -78,6 +79,8 @@ export class InboxData extends Construct {
         },
         // Large attachments are written with multipart uploads; don't pay for ones a crash left behind.
         { id: 'abort-incomplete-uploads', abortIncompleteMultipartUploadAfter: Duration.days(7) },
+        // Attachments and bodies of mail that ended quarantined or failed after they were stored.
+        { id: 'unreferenced-objects', tagFilters: { [UNREFERENCED_TAG.Key]: UNREFERENCED_TAG.Value }, expiration: Duration.days(30) },
       ],
     });
 

@@ -15,9 +15,10 @@ import { METRICS_NAMESPACE } from '../functions/commons/metrics';
 import { HouseFunction } from './house-function';
 import { ApiThrottle, InboxApi } from './inbox-api';
 import { InboxAlarms } from './inbox-alarms';
-import { ATTACHMENTS_PREFIX, BODIES_PREFIX, InboxTables } from './inbox-data';
+import { InboxTables } from './inbox-data';
 import { MailReceiving } from './mail-receiving';
 import { SesReceivingRegionRule } from './receiving-region';
+import { ReconcileSchedule } from './reconcile-schedule';
 
 export const INBOUND_HANDLER_ENTRY = path.join(__dirname, '..', 'functions', 'inbound', 'handler.ts');
 
@@ -97,15 +98,7 @@ export class StatelessStack extends Stack {
       memorySize: 1024,
       timeout: Duration.minutes(2),
       environment: { INBOX_DOMAIN: props.domain, POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE },
-    })
-      .bindTables(props.tables, 'readWrite')
-      .bindMailBucket(props.bucket, {
-        rawMailPrefix: props.rawMailPrefix,
-        readPrefixes: [props.rawMailPrefix],
-        writePrefixes: [ATTACHMENTS_PREFIX, BODIES_PREFIX],
-        // A raw object that is gone must read as NoSuchKey (a permanent `failed` record), not AccessDenied (retried).
-        listBucket: true,
-      });
+    }).bindMailFiling(props.tables, props.bucket, props.rawMailPrefix);
 
     this.mailReceiving = new MailReceiving(this, 'MailReceiving', {
       domain: props.domain,
@@ -115,6 +108,8 @@ export class StatelessStack extends Stack {
       existingRuleSetName: props.receiptRuleSet,
       maxConcurrency: props.inboundMaxConcurrency,
     });
+
+    new ReconcileSchedule(this, 'Reconcile', { domain: props.domain, bucket: props.bucket, rawMailPrefix: props.rawMailPrefix, tables: props.tables });
 
     this.api = new InboxApi(this, 'Api', {
       domain: props.domain,

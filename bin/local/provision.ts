@@ -18,6 +18,8 @@ export const LOCAL_RESOURCE_ENV: Record<string, string> = {
   MAIL_BUCKET: 'hosted-inbox-mail',
   RAW_MAIL_PREFIX: 'inbound/',
   INBOX_DOMAIN: 'inbox.localhost',
+  // The SMTP listener judges no SPF/DKIM: the local stack chooses to trust such mail (never so in AWS).
+  TRUST_UNJUDGED_MAIL: 'true',
 };
 
 export async function provisionLocalResources(): Promise<void> {

@@ -3,6 +3,10 @@
  * use (`<prefix><SES message id>`, with the Return-Path and Received headers SES prepends), then invokes
  * the same inbound handler with an SES-receipt-shaped event. Replies 250 only once the handler is done,
  * so the sender knows the message is in; a handler failure is a 451 (try again), as SES would retry.
+ *
+ * It judges no SPF, DKIM, DMARC, spam or virus: it removes the verdict headers the sender wrote (anyone can
+ * write `Authentication-Results: amazonses.com; dmarc=pass`) and says so in its own receipt line, above
+ * which — as above SES's `X-SES-RECEIPT` — nothing claims a verdict.
  */
 import { randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
@@ -12,6 +16,54 @@ import { SMTPServer, SMTPServerAddress } from 'smtp-server';
 
 /** SES inbound's limit. */
 export const MAX_MESSAGE_BYTES = 40 * 1024 * 1024;
+
+/** Headers that carry (or claim) a verdict: only SES, above its receipt line, may write them. */
+const VERDICT_HEADER = /^(x-ses-[\w-]+|authentication-results|arc-authentication-results|received-spf|x-hosted-inbox-local-receipt)\s*:/i;
+/** The listener's receipt line: the end of what it prepends, as X-SES-RECEIPT ends SES's block. */
+export const LOCAL_RECEIPT_HEADER = 'X-Hosted-Inbox-Local-Receipt';
+/** Header bytes searched for verdict headers; a longer header block passes through (the receipt line still guards). */
+const MAX_STRIPPED_HEADER_BYTES = 1024 * 1024;
+
+/**
+ * The message with the sender's verdict headers (and their folded continuation lines) removed from its
+ * header block. Linear: the block is split into lines once.
+ */
+export async function* withoutVerdictHeaders(chunks: AsyncIterable<Buffer>): AsyncIterable<Buffer> {
+  let head = Buffer.alloc(0);
+  let inBody = false;
+  for await (const chunk of chunks) {
+    if (inBody) {
+      yield chunk;
+      continue;
+    }
+    head = Buffer.concat([head, chunk]);
+    const end = headerEnd(head);
+    if (end < 0 && head.length < MAX_STRIPPED_HEADER_BYTES) continue;
+    inBody = true;
+    const cut = end < 0 ? head.length : end;
+    yield stripVerdictLines(head.subarray(0, cut));
+    if (cut < head.length) yield head.subarray(cut);
+  }
+  if (!inBody && head.length) yield stripVerdictLines(head);
+}
+
+function headerEnd(buffer: Buffer): number {
+  const crlf = buffer.indexOf('\r\n\r\n');
+  const lf = buffer.indexOf('\n\n');
+  if (crlf >= 0 && (lf < 0 || crlf + 2 <= lf)) return crlf + 2;
+  return lf >= 0 ? lf + 1 : -1;
+}
+
+function stripVerdictLines(block: Buffer): Buffer {
+  const lines = block.toString('latin1').split(/(?<=\n)/);
+  let dropping = false;
+  const kept = lines.filter((line) => {
+    if (/^[ \t]/.test(line)) return !dropping; // a continuation belongs to the header above it
+    dropping = VERDICT_HEADER.test(line);
+    return !dropping;
+  });
+  return Buffer.from(kept.join(''), 'latin1');
+}
 
 export interface SmtpInboundOptions {
   readonly port: number;
@@ -45,11 +97,12 @@ export async function startSmtpInbound(options: SmtpInboundOptions): Promise<Smt
       const prepended = [
         `Return-Path: <${mailFrom}>`,
         `Received: from ${session.clientHostname || 'localhost'} (${session.remoteAddress}) by hosted-inbox-local with SMTP id ${messageId} for ${recipients[0]}; ${receivedAt.toUTCString()}`,
+        `${LOCAL_RECEIPT_HEADER}: not judged (local SMTP listener: no SPF, DKIM, DMARC, spam or virus verdicts; the sender's verdict headers were removed)`,
         '',
       ].join('\r\n');
       const body = Readable.from((async function* () {
         yield Buffer.from(prepended);
-        for await (const chunk of stream) yield chunk as Buffer;
+        yield* withoutVerdictHeaders(stream as AsyncIterable<Buffer>);
       })());
       const deliver = async () => {
         await new Upload({ client: options.s3, params: { Bucket: options.bucket, Key: key, Body: body } }).done();

@@ -46,8 +46,19 @@ export class DynamoConversations implements ConversationStore {
     private readonly tables: { conversations: string; contacts: string; inboxes: string },
   ) {}
 
+  /** The raw object's receipt: its only one, or the first of those per inbox (see `receipts`). */
   async receipt(receiptKey: string): Promise<Row | undefined> {
-    return this.get(this.tables.conversations, keys.receipt(receiptKey));
+    return (await this.receipts(receiptKey))[0];
+  }
+
+  /** Every receipt of a raw object: one per inbox it reached, or the object's own. */
+  async receipts(receiptKey: string): Promise<Row[]> {
+    return this.queryAll({
+      TableName: this.tables.conversations,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': keys.receipt(receiptKey).pk },
+      ConsistentRead: true,
+    });
   }
 
   async conversation(conversationId: string): Promise<Row | undefined> {

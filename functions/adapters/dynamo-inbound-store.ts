@@ -1,6 +1,7 @@
-/** DynamoDB side of the inbound pipeline: two batched reads and one transaction per message. */
+/** DynamoDB side of the inbound pipeline: two batched reads and one transaction per message and inbox. */
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { PermanentStoreError } from '../inbound/domain/errors';
 import type { InboundRecordPlan, QuarantinePlan, StoredPlan } from '../inbound/domain/plan';
 import { CommitConflict, InboundPorts, InboxContext, InboxContextRequest, InboxProfile, ReceiptRecord } from '../inbound/domain/ports';
 import type { InboxRoute } from '../inbound/domain/steps/find-inbox';
@@ -12,7 +13,10 @@ import type { RoutingContextRequest } from '../inbound/domain/ports';
 import { keys } from './keys';
 import { closedConversationIn } from './conversation-items';
 
-export class DynamoInboundStore implements Pick<InboundPorts, 'lookupRoutes' | 'loadInboxContext' | 'loadRoutingContext' | 'nextTurn' | 'commit'> {
+/** Cancellation reasons no retry changes: an item or key over DynamoDB's limits. */
+const PERMANENT_CANCELLATIONS = new Set(['ValidationError', 'ItemCollectionSizeLimitExceeded']);
+
+export class DynamoInboundStore implements Pick<InboundPorts, 'lookupRoutes' | 'loadInboxContext' | 'loadParticipation' | 'loadRoutingContext' | 'nextTurn' | 'commit'> {
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tables: InboundTables,
@@ -20,18 +24,47 @@ export class DynamoInboundStore implements Pick<InboundPorts, 'lookupRoutes' | '
 
   async lookupRoutes(addresses: readonly string[], receiptKey: string) {
     const addressKeys = addresses.map((address) => keys.address(address));
-    const receiptKeyItem = keys.receipt(receiptKey);
-    const found = await batchGet(this.client, {
-      [this.tables.inboxes]: addressKeys,
-      [this.tables.conversations]: [receiptKeyItem],
-    });
-    const receiptItem = found.get(this.tables.conversations)!.get(keyString(receiptKeyItem));
+    // The receipts (one per inbox reached, or the object's own) share the object's partition: one Query,
+    // sent alongside the route reads.
+    const [found, receipts] = await Promise.all([
+      batchGet(this.client, { [this.tables.inboxes]: addressKeys }),
+      this.client.send(
+        new QueryCommand({
+          TableName: this.tables.conversations,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': keys.receipt(receiptKey).pk },
+          ConsistentRead: true,
+        }),
+      ),
+    ]);
     const routes = new Map<string, InboxRoute>();
     for (const [index, key] of addressKeys.entries()) {
       const item = found.get(this.tables.inboxes)!.get(keyString(key));
       if (item) routes.set(addresses[index], { inboxId: String(item.inboxId), accountId: String(item.accountId), address: addresses[index] });
     }
-    return { receipt: receiptItem as unknown as ReceiptRecord | undefined, routes };
+    const records = (receipts.Items ?? []).map((item) => ({ ...item, inboxId: item.sk === 'RECEIPT' ? undefined : item.inboxId }) as unknown as ReceiptRecord);
+    return { receipts: records, routes };
+  }
+
+  /** Whether the raw object has any receipt (its own, or one of an inbox). */
+  async hasReceipt(receiptKey: string): Promise<boolean> {
+    const { Items } = await this.client.send(
+      new QueryCommand({
+        TableName: this.tables.conversations,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': keys.receipt(receiptKey).pk },
+        ProjectionExpression: 'pk',
+        Limit: 1,
+        ConsistentRead: true,
+      }),
+    );
+    return !!Items?.length;
+  }
+
+  async loadParticipation(conversationIds: readonly string[], emails: readonly string[]): Promise<ReadonlySet<string>> {
+    const wanted = conversationIds.flatMap((conversationId) => emails.map((email) => ({ conversationId, key: keys.participant(conversationId, email) })));
+    const found = (await batchGet(this.client, { [this.tables.conversations]: wanted.map(({ key }) => key) })).get(this.tables.conversations)!;
+    return new Set(wanted.filter(({ key }) => found.has(keyString(key))).map(({ conversationId }) => conversationId));
   }
 
   async loadInboxContext(request: InboxContextRequest): Promise<InboxContext> {
@@ -51,7 +84,15 @@ export class DynamoInboundStore implements Pick<InboundPorts, 'lookupRoutes' | '
     const entries = new Map<string, ThreadIndexEntry>();
     for (const [index, key] of threadKeys.entries()) {
       const item = conversations.get(keyString(key));
-      if (item) entries.set(request.threadIds[index], { conversationId: String(item.conversationId), storedMessageId: item.storedMessageId as string | undefined, outbound: item.direction === 'outbound' || undefined });
+      if (item) {
+        entries.set(request.threadIds[index], {
+          conversationId: String(item.conversationId),
+          storedMessageId: item.storedMessageId as string | undefined,
+          sender: item.sender as string | undefined,
+          bodySha256: item.bodySha256 as string | undefined,
+            outbound: item.direction === 'outbound' || undefined,
+        });
+      }
     }
     const tokenConversation = tokenKey ? conversations.get(keyString(tokenKey)) : undefined;
     return {
@@ -128,6 +169,8 @@ export class DynamoInboundStore implements Pick<InboundPorts, 'lookupRoutes' | '
     } catch (error) {
       if (!(error instanceof TransactionCanceledException)) throw error;
       const reasons = error.CancellationReasons ?? [];
+      const refused = reasons.find((reason) => PERMANENT_CANCELLATIONS.has(reason.Code ?? ''));
+      if (refused) throw new PermanentStoreError(`DynamoDB refused the transaction: ${refused.Code}: ${refused.Message ?? ''}`, { cause: error });
       // Item 0 is always the receipt: if it exists, this raw object was already processed.
       const alreadyProcessed = reasons[0]?.Code === 'ConditionalCheckFailed';
       const detail = reasons.map((reason, index) => `${index}:${reason.Code ?? 'None'}`).join(' ');

@@ -6,6 +6,7 @@
 import type { TransactWriteCommandInput, UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { InboundRecordPlan, QuarantinePlan, StoredPlan } from '../inbound/domain/plan';
 import { keys, listings } from './keys';
+import { MAX_INDEXED_REFERENCES } from '../inbound/domain/steps/thread';
 import { ticketItem } from './ticket-items';
 import { existingConversationItems, newConversationViews } from './conversation-items';
 
@@ -50,11 +51,12 @@ export function unlimitedAssignmentCount(plan: CommittedPlan, tables: InboundTab
   };
 }
 
-function receiptPut(plan: Pick<CommittedPlan, 'receiptKey' | 'receiptId' | 'receivedAt' | 'raw'>, tables: InboundTables, fields: Record<string, unknown>): TransactItem {
+/** The receipt of the object in one inbox (or of the object itself, when it reached none). */
+function receiptPut(plan: Pick<CommittedPlan, 'receiptKey' | 'receiptId' | 'receivedAt' | 'raw' | 'route'>, tables: InboundTables, fields: Record<string, unknown>): TransactItem {
   return {
     Put: {
       TableName: tables.conversations,
-      Item: { ...keys.receipt(plan.receiptKey), receiptId: plan.receiptId, receivedAt: plan.receivedAt, raw: plan.raw, ...fields },
+      Item: { ...keys.receipt(plan.receiptKey, plan.route?.inboxId), receiptId: plan.receiptId, receivedAt: plan.receivedAt, raw: plan.raw, ...fields },
       ConditionExpression: 'attribute_not_exists(pk)',
     },
   };
@@ -64,6 +66,8 @@ function recordReceipt(plan: InboundRecordPlan): Record<string, unknown> {
   return {
     outcome: plan.outcome,
     reason: plan.reason,
+    inboxId: plan.route?.inboxId,
+    accountId: plan.route?.accountId,
     summary: plan.summary,
     addressesSeen: plan.addressesSeen,
     trace: plan.trace,
@@ -133,6 +137,7 @@ function storedItems(plan: StoredPlan, tables: InboundTables): TransactItem[] {
           attribution: plan.attribution,
           forwardedBy: plan.forwardedBy,
           thread: { rule: conversation.rule, evidence: conversation.evidence },
+          collision: plan.collision,
           trace: plan.trace,
         },
         ConditionExpression: 'attribute_not_exists(pk)',
@@ -168,6 +173,7 @@ function storedItems(plan: StoredPlan, tables: InboundTables): TransactItem[] {
     ...(views ? views.items : existingCounts),
     ...routingItems(plan, tables),
     ...threadIndexItems(plan, tables),
+    ...participantItems(plan, tables),
   ];
 }
 
@@ -178,18 +184,28 @@ function withListingOrder(item: TransactItem, listedAt: string): TransactItem {
 }
 
 /**
- * The message's own Message-ID and the ids it references that are not indexed yet. Whoever indexes an id
- * first owns it (conditional put); a loser's transaction is cancelled, it re-reads and joins that conversation.
+ * The message's own Message-ID (unless another message holds it, or a conversation not joined refers to
+ * it), the newest referenced ids not indexed yet, and the Thread-Index root. Whoever indexes an id first owns
+ * it (conditional put); a loser's transaction is cancelled, it re-reads and decides again.
  */
 function threadIndexItems(plan: StoredPlan, tables: InboundTables): TransactItem[] {
   const { route, conversation: { conversationId } } = plan;
-  const { own, referenced } = plan.threadKeys;
+  const { own, referenced, threadIndexRoot, fingerprint } = plan.threadKeys;
   const items: TransactItem[] = [];
-  if (own) {
+  if (fingerprint) {
     items.push({
       Put: {
         TableName: tables.conversations,
-        Item: { ...keys.thread(route.inboxId, own), conversationId, storedMessageId: plan.messageId, inboxId: route.inboxId },
+        Item: { ...keys.thread(route.inboxId, fingerprint), conversationId, storedMessageId: plan.messageId, inboxId: route.inboxId },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      },
+    });
+  }
+  if (own && plan.conversation.indexOwn !== false) {
+    items.push({
+      Put: {
+        TableName: tables.conversations,
+        Item: { ...keys.thread(route.inboxId, own), conversationId, storedMessageId: plan.messageId, inboxId: route.inboxId, ...plan.identity },
         // A placeholder written by a reply that arrived first may be claimed, but only for its conversation.
         ConditionExpression: 'attribute_not_exists(pk) OR (conversationId = :conversation AND attribute_not_exists(storedMessageId))',
         ExpressionAttributeValues: { ':conversation': conversationId },
@@ -197,7 +213,8 @@ function threadIndexItems(plan: StoredPlan, tables: InboundTables): TransactItem
     });
   }
   const known = new Set(plan.knownThreadIds);
-  for (const id of referenced.filter((referencedId) => !known.has(referencedId))) {
+  const unknown = referenced.filter((referencedId) => !known.has(referencedId)).slice(0, MAX_INDEXED_REFERENCES);
+  for (const id of threadIndexRoot && !known.has(threadIndexRoot) ? [...unknown, threadIndexRoot] : unknown) {
     items.push({
       Put: {
         TableName: tables.conversations,
@@ -207,6 +224,14 @@ function threadIndexItems(plan: StoredPlan, tables: InboundTables): TransactItem
     });
   }
   return items;
+}
+
+/** Who takes part in the conversation: written again by each message (idempotent), read only when a mere reference must be trusted. */
+function participantItems(plan: StoredPlan, tables: InboundTables): TransactItem[] {
+  const { conversationId } = plan.conversation;
+  return (plan.participants ?? []).map((email) => ({
+    Put: { TableName: tables.conversations, Item: { ...keys.participant(conversationId, email), conversationId, email } },
+  }));
 }
 
 /**

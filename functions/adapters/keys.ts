@@ -1,10 +1,24 @@
+import { createHash } from 'node:crypto';
+
+/** Bytes of a value that may go into a key as it is; longer values (DynamoDB allows 2048 per key) are hashed. */
+export const MAX_KEY_PART_BYTES = 256;
+
+/**
+ * A value from mail or a request as a key part: as it is when short, else its SHA-256 (`#sha256:…`), so no
+ * header value, however long or multi-byte, can push a key past DynamoDB's limit.
+ */
+export function keyPart(value: string): string {
+  if (value.length * 3 <= MAX_KEY_PART_BYTES || Buffer.byteLength(value) <= MAX_KEY_PART_BYTES) return value;
+  return `#sha256:${createHash('sha256').update(value).digest('hex')}`;
+}
+
 /**
  * Item keys of every table, in one place. Prefixes tell item types apart within a table; `gsi1pk`/`gsi1sk`
  * feed the `byParent` index (an inbox's conversations, its quarantine, failed and unroutable mail).
  */
 export const keys = {
   account: (accountId: string) => ({ pk: `ACCOUNT#${accountId}`, sk: 'ACCOUNT' }),
-  member: (accountId: string, email: string) => ({ pk: `ACCOUNT#${accountId}`, sk: `MEMBER#${email}` }),
+  member: (accountId: string, email: string) => ({ pk: `ACCOUNT#${accountId}`, sk: `MEMBER#${keyPart(email)}` }),
   user: (accountId: string, userId: string) => ({ pk: `ACCOUNT#${accountId}`, sk: `USER#${userId}` }),
   team: (accountId: string, teamId: string) => ({ pk: `ACCOUNT#${accountId}`, sk: `TEAM#${teamId}` }),
   /** Inboxes live in their account's partition: a lookup with another account's id finds nothing. */
@@ -21,7 +35,7 @@ export const keys = {
   /** Verification emails an account sent to one address: the rate limit (per account, so no tenant can block another). */
   verificationSends: (accountId: string, address: string) => ({ pk: `ACCOUNT#${accountId}`, sk: `VERIFYSENDS#${address}` }),
   /** Routes a (normalized, untagged) forwarding address to its inbox; unique across all accounts. */
-  address: (address: string) => ({ pk: `ADDRESS#${address}`, sk: 'ADDRESS' }),
+  address: (address: string) => ({ pk: `ADDRESS#${keyPart(address)}`, sk: 'ADDRESS' }),
   contact: (accountId: string, contactId: string) => ({ pk: `ACCOUNT#${accountId}`, sk: `CONTACT#${contactId}` }),
   conversation: (conversationId: string) => ({ pk: `CONV#${conversationId}`, sk: 'CONV' }),
   message: (conversationId: string, receivedAt: string, messageId: string) => ({
@@ -29,13 +43,19 @@ export const keys = {
     sk: `MSG#${receivedAt}#${messageId}`,
   }),
   /** The thread index: a Message-ID seen (stored or referenced) in an inbox, and its conversation. */
-  thread: (inboxId: string, messageIdHeader: string) => ({ pk: `THREAD#${inboxId}#${messageIdHeader}`, sk: 'THREAD' }),
+  thread: (inboxId: string, messageIdHeader: string) => ({ pk: `THREAD#${inboxId}#${keyPart(messageIdHeader)}`, sk: 'THREAD' }),
   /** One shard of an inbox's view counts (sharded so concurrent arrivals rarely touch the same item). */
   viewCounts: (inboxId: string, shard: number) => ({ pk: `VIEWCOUNTS#${inboxId}#${shard}`, sk: 'VIEWCOUNTS' }),
   /** A reply request's Idempotency-Key (hashed), in its account: the first result, answered again. */
   idempotency: (accountId: string, keyHash: string) => ({ pk: `IDEMPOTENCY#${accountId}#${keyHash}`, sk: 'IDEMPOTENCY' }),
-  /** One per raw inbound object: the idempotency key of the pipeline. */
-  receipt: (receiptKey: string) => ({ pk: `RECEIPT#${receiptKey}`, sk: 'RECEIPT' }),
+  /**
+   * The idempotency keys of the pipeline, all in the raw object's partition: one per inbox the object was
+   * delivered to (`INBOX#<id>`), or one for the object itself (`RECEIPT`) when it reached no inbox (failed,
+   * unroutable) — and, in data written before per-inbox receipts, for an object that was fully processed.
+   */
+  receipt: (receiptKey: string, inboxId?: string) => ({ pk: `RECEIPT#${keyPart(receiptKey)}`, sk: inboxId ? `INBOX#${inboxId}` : 'RECEIPT' }),
+  /** Someone who takes part in a conversation: sent one of its messages, or was in To/Cc of one. */
+  participant: (conversationId: string, email: string) => ({ pk: `CONV#${conversationId}`, sk: `PARTICIPANT#${keyPart(email)}` }),
 } as const;
 
 export const MESSAGE_SK_PREFIX = 'MSG#';

@@ -1,10 +1,12 @@
 /** S3 side of the inbound pipeline: the raw message in, attachments and large bodies out, all streamed. */
 import { Readable } from 'node:stream';
-import { GetObjectCommand, NoSuchKey, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, ListObjectsV2Command, NoSuchKey, PutObjectCommand, PutObjectTaggingCommand, S3Client } from '@aws-sdk/client-s3';
 import { UnparseableMessageError } from '../inbound/domain/errors';
 import { Upload } from '@aws-sdk/lib-storage';
 import type { AttachmentSink } from '../inbound/parse/parse-mime';
 import type { InboundPorts, RawMailRef, StoredBodies } from '../inbound/domain/ports';
+import { UNREFERENCED_TAG } from '../commons/mail-objects';
+import type { RawObject } from '../inbound/reconcile';
 
 /** Keys are derived from the receipt, so a retry overwrites the same objects instead of adding new ones. */
 export const mailKeys = {
@@ -14,7 +16,7 @@ export const mailKeys = {
   attachmentList: (receiptId: string) => `bodies/${receiptId}/attachments.json`,
 };
 
-export class S3MailStore implements Pick<InboundPorts, 'openRaw' | 'attachmentSink' | 'storeBodies'> {
+export class S3MailStore implements Pick<InboundPorts, 'openRaw' | 'attachmentSink' | 'storeBodies' | 'markUnreferenced'> {
   constructor(
     private readonly client: S3Client,
     private readonly bucket: string,
@@ -44,6 +46,24 @@ export class S3MailStore implements Pick<InboundPorts, 'openRaw' | 'attachmentSi
         return { storageKey: Key };
       },
     };
+  }
+
+  /** Every object under the raw-mail prefix, a page of 1,000 at a time. */
+  async *listRawObjects(prefix: string): AsyncIterable<RawObject> {
+    let ContinuationToken: string | undefined;
+    do {
+      const page = await this.client.send(new ListObjectsV2Command({ Bucket: this.bucket, Prefix: prefix, ContinuationToken }));
+      for (const object of page.Contents ?? []) {
+        if (object.Key && object.LastModified) yield { bucket: this.bucket, key: object.Key, lastModified: object.LastModified };
+      }
+      ContinuationToken = page.IsTruncated ? page.NextContinuationToken : undefined;
+    } while (ContinuationToken);
+  }
+
+  async markUnreferenced(objectKeys: readonly string[]): Promise<void> {
+    await Promise.all(
+      objectKeys.map((Key) => this.client.send(new PutObjectTaggingCommand({ Bucket: this.bucket, Key, Tagging: { TagSet: [UNREFERENCED_TAG] } }))),
+    );
   }
 
   async storeBodies(receiptId: string, bodies: { text?: string; html?: string; attachments?: unknown }): Promise<StoredBodies> {

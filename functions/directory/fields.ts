@@ -1,10 +1,10 @@
 /**
  * Field rules shared by every API schema. Names end up in email headers (the sender name) and in other
- * people's screens, so control characters — CR/LF above all, the header-injection vector — are refused.
+ * people's screens, so control characters — CR/LF above all, the header-injection vector — are refused, as
+ * are bidi overrides and zero-width characters, which make a name read as something it is not.
  */
 import { z } from 'zod';
-
-const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
+import { hasUnsafeCharacters } from '../commons/text';
 
 export const displayName = (max = 100) =>
   z
@@ -12,8 +12,8 @@ export const displayName = (max = 100) =>
     .trim()
     .min(1, 'must not be empty')
     .max(max, `must be at most ${max} characters`)
-    .refine((value) => !CONTROL_CHARACTERS.test(value), {
-      message: 'must not contain line breaks or control characters',
+    .refine((value) => !hasUnsafeCharacters(value), {
+      message: 'must not contain line breaks, control, bidi or zero-width characters',
       params: { rule: 'no_control_characters' },
     });
 

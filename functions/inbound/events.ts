@@ -11,6 +11,8 @@ export interface Delivery {
   readonly envelope: InboundEnvelope;
   /** SQS message id, for partial batch failures. */
   readonly queueMessageId?: string;
+  /** How often SQS has handed this record out, this time included. */
+  readonly receiveCount?: number;
 }
 
 export interface Skipped {
@@ -32,7 +34,7 @@ export interface EventConfig {
 }
 
 /** SES writes this object when a receipt rule with an S3 action is created. */
-const SES_SETUP_NOTIFICATION = 'AMAZON_SES_SETUP_NOTIFICATION';
+export const SES_SETUP_NOTIFICATION = 'AMAZON_SES_SETUP_NOTIFICATION';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -72,7 +74,8 @@ export function parseInboundEvent(event: unknown, config: EventConfig): ParsedEv
         result.malformed.push({ why: 'SQS body is neither an SES receipt notification nor an S3 notification', queueMessageId });
         continue;
       }
-      for (const inner of body.Records) s3Record(inner, config, result, queueMessageId);
+      const receiveCount = Number(record.attributes?.ApproximateReceiveCount) || undefined;
+      for (const inner of body.Records) s3Record(inner, config, result, queueMessageId, receiveCount);
     }
     return { ...result, source: 'sqs' };
   }
@@ -136,7 +139,7 @@ function sesReceipt(mail: Json | undefined, receipt: Json | undefined, config: E
   });
 }
 
-function s3Record(record: Json, config: EventConfig, result: ParsedEvent, queueMessageId?: string): void {
+function s3Record(record: Json, config: EventConfig, result: ParsedEvent, queueMessageId?: string, receiveCount?: number): void {
   const bucket = record.s3?.bucket?.name;
   const encodedKey = record.s3?.object?.key;
   if (!bucket || !encodedKey) {
@@ -152,7 +155,7 @@ function s3Record(record: Json, config: EventConfig, result: ParsedEvent, queueM
   } else if (key.endsWith(SES_SETUP_NOTIFICATION)) {
     result.skipped.push({ why: 'SES setup notification', queueMessageId });
   } else {
-    result.deliveries.push({ envelope: { raw: { bucket, key }, recipients: [], receivedAt: validIso(record.eventTime) }, queueMessageId });
+    result.deliveries.push({ envelope: { raw: { bucket, key }, recipients: [], receivedAt: validIso(record.eventTime) }, queueMessageId, receiveCount });
   }
 }
 

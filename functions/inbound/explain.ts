@@ -47,7 +47,7 @@ export function dryRunPorts(raw: Readable, options: DryRunOptions): InboundPorts
     lookupRoutes: async (addresses) => {
       const ours = options.inboxDomain ? addresses.filter((address) => isWithinDomain(domainOf(address), options.inboxDomain!)) : [];
       const routed = options.inbox ? addresses.filter((address) => address === options.inbox) : ours.length ? ours : addresses;
-      return { routes: new Map(routed.map((address) => [address, { inboxId: 'explain', accountId: EXPLAIN_ACCOUNT, address }])) };
+      return { receipts: [], routes: new Map(routed.map((address) => [address, { inboxId: 'explain', accountId: EXPLAIN_ACCOUNT, address }])) };
     },
     loadInboxContext: async ({ route }) => ({
       inbox: {
@@ -64,6 +64,8 @@ export function dryRunPorts(raw: Readable, options: DryRunOptions): InboundPorts
       memberEmails: new Set(),
       thread: { entries: new Map((options.knownThreadIds ?? []).map((id) => [id, { conversationId: 'cv_known', storedMessageId: 'ms_known' }])) },
     }),
+    loadParticipation: async () => new Set(),
+    markUnreferenced: async () => undefined,
     loadRoutingContext: async () => ({ users: new Map(), teamMembers: new Map() }),
     nextTurn: async () => 0,
     storeBodies: async () => ({}),
@@ -82,7 +84,9 @@ export async function explainMessage(raw: Readable, options: ExplainOptions = {}
     recipients: inboxAddress ? [inboxAddress] : [],
     receivedAt: new Date().toISOString(),
   };
-  const plan = await ingestInbound(envelope, ports, { inboxDomain });
+  // Every address plays the one synthetic inbox: one plan.
+  // A file has no SES receipt: judged as the local stack judges its listener's mail (see TRUST_UNJUDGED_MAIL).
+  const [plan] = await ingestInbound(envelope, ports, { inboxDomain, trustUnjudgedMail: true });
   return explanation(plan);
 }
 

@@ -4,6 +4,7 @@
  */
 import libmime from 'libmime';
 import type { SenderAddress, SenderName } from './model';
+import { looksLikeEncodedWord } from '../commons/text';
 
 /** RFC 5322 atext plus spaces: a display name made only of these needs no quotes. */
 const ATOM_PHRASE = /^[A-Za-z0-9!#$%&'*+\-/=?^_`{|}~ ]+$/;
@@ -14,8 +15,10 @@ export function displayNameFor(senderName: SenderName, agentName: string): strin
 
 export function formatFrom(displayName: string, address: string): string {
   let phrase: string;
+  // A name that reads as an encoded word would be decoded by mail clients into anything: encode it whole.
+  if (looksLikeEncodedWord(displayName)) phrase = libmime.encodeWord(displayName, 'Q', 52);
   // eslint-disable-next-line no-control-regex
-  if (/[^\x00-\x7f]/.test(displayName)) phrase = libmime.encodeWords(displayName, 'Q', 52);
+  else if (/[^\x00-\x7f]/.test(displayName)) phrase = libmime.encodeWords(displayName, 'Q', 52);
   else if (ATOM_PHRASE.test(displayName)) phrase = displayName;
   else phrase = `"${displayName.replace(/(["\\])/g, '\\$1')}"`;
   return `${phrase} <${address}>`;

@@ -5,6 +5,7 @@
  * be used to bomb someone's mailbox.
  */
 import { randomBytes } from 'node:crypto';
+import { routingAddress } from '../inbound/domain/addresses';
 import { Conflict, TooManyRequests, UpstreamFailed } from '../commons/errors';
 import type { Scope } from '../directory/use-cases';
 import type { Inbox } from './model';
@@ -78,8 +79,10 @@ export async function requestVerification(context: VerificationContext, scope: S
     const sender = current.senderAddress;
     if (sender?.mode !== 'custom') throw new Conflict('nothing_to_verify', 'Only a custom sender address needs verifying; set one first.');
     if (sender.verified) throw new Conflict('already_verified', `${sender.address} is already verified.`);
-    const log = await context.verifications.sendLog(scope.accountId, sender.address);
-    const decision = decideSend(scope.accountId, sender.address, log, nowSeconds);
+    // One mailbox, one limit: `Victim+a@` and `victim+b@` reach the same person.
+    const mailbox = routingAddress(sender.address);
+    const log = await context.verifications.sendLog(scope.accountId, mailbox);
+    const decision = decideSend(scope.accountId, mailbox, log, nowSeconds);
     if (!decision.allowed) throw new TooManyRequests(`Not sent: ${decision.why}. Try again in ${decision.retryAfterSeconds} s.`, decision.retryAfterSeconds);
     try {
       await context.verifications.recordRequest(

@@ -17,7 +17,7 @@ function storedPlan(overrides: Partial<StoredPlan> = {}): StoredPlan {
     forwardedBy: null,
     conversation: { conversationId: 'cv_1', isNew: true, rule: 'new-conversation', evidence: 'no known id' },
     messageId: 'ms_1',
-    threadKeys: { own: 'own@example.org', referenced: ['parent@example.org', 'known@example.org'] },
+    threadKeys: { own: 'own@example.org', inReplyTo: [], referenced: ['parent@example.org', 'known@example.org'] },
     knownThreadIds: ['known@example.org'],
     message: {
       subject: 'Hello',
@@ -109,6 +109,39 @@ describe('inbound transaction items', () => {
     expect(own.ConditionExpression).toContain('conversationId = :conversation AND attribute_not_exists(storedMessageId)');
     const threadPks = items.filter((item) => item.Put?.Item?.sk === 'THREAD').map((item) => item.Put!.Item!.pk);
     expect(threadPks).toEqual([keys.thread('inb_1', 'own@example.org').pk, keys.thread('inb_1', 'parent@example.org').pk]);
+  });
+
+  it('one receipt per inbox reached; a failure in one inbox is listed with that inbox', () => {
+    expect(put(inboundItems(storedPlan(), tables)[0]).Item).toMatchObject(keys.receipt(base.receiptKey, 'inb_1'));
+    const failed: InboundRecordPlan = { ...base, outcome: 'failed', reason: 'ValidationException: too big', route, summary };
+    expect(put(inboundItems(failed, tables)[0]).Item).toMatchObject({ ...keys.receipt(base.receiptKey, 'inb_1'), inboxId: 'inb_1', gsi1pk: listings.failed() });
+    expect(keys.receipt(base.receiptKey).sk).toBe('RECEIPT');
+  });
+
+  it('never lets a long value make a key over DynamoDB limits', () => {
+    const longId = `${'€'.repeat(980)}@example.org`;
+    const pk = keys.thread('inb_1', longId).pk;
+    expect(Buffer.byteLength(pk)).toBeLessThan(400);
+    expect(pk).not.toBe(keys.thread('inb_1', `${'€'.repeat(979)}@example.org`).pk);
+    expect(keys.thread('inb_1', 'short@example.org').pk).toBe('THREAD#inb_1#short@example.org');
+  });
+
+  it('leaves the own Message-ID alone when another message holds it, and writes the fingerprint, the Thread-Index root and the participants', () => {
+    const plan = storedPlan({
+      conversation: { conversationId: 'cv_1', isNew: true, rule: 'new-conversation', evidence: 'x', indexOwn: false },
+      threadKeys: { own: 'own@example.org', inReplyTo: [], referenced: Array.from({ length: 30 }, (_, index) => `r${index}@x.example`), threadIndexRoot: 'thread-index:AAAA', fingerprint: 'fingerprint:ff' },
+      knownThreadIds: [],
+      participants: ['jane@example.org', 'bob@example.org'],
+    });
+    const items = inboundItems(plan, tables);
+    const threadPks = items.filter((item) => item.Put?.Item?.sk === 'THREAD').map((item) => item.Put!.Item!.pk);
+    expect(threadPks).not.toContain(keys.thread('inb_1', 'own@example.org').pk);
+    expect(threadPks).toContain(keys.thread('inb_1', 'fingerprint:ff').pk);
+    expect(threadPks).toContain(keys.thread('inb_1', 'thread-index:AAAA').pk);
+    // The newest 10 references, not 30: the transaction stays far below its 100 items.
+    expect(threadPks.filter((pk) => String(pk).includes('@x.example'))).toHaveLength(10);
+    const participants = items.filter((item) => String(item.Put?.Item?.sk).startsWith('PARTICIPANT#')).map((item) => item.Put!.Item!.sk);
+    expect(participants).toEqual([keys.participant('cv_1', 'jane@example.org').sk, keys.participant('cv_1', 'bob@example.org').sk]);
   });
 
   it('an assignee with a capacity is counted inside the transaction; one without, just after it', () => {

@@ -201,6 +201,17 @@ describe('verifying a custom sender address', () => {
     expect((await confirm(second)).status).toBe(200);
   });
 
+  it('counts an address once whatever +tag it is written with (one mailbox, one limit)', async () => {
+    const account = await createTestAccount(api, 1);
+    const local = uniqueId('victim-');
+    const first = await inboxWithCustomSender(account, `${local}+a@acme.example`);
+    expect((await requestEmail(account, first.inboxId)).status).toBe(202);
+    const second = await inboxWithCustomSender(account, `${local}+b@acme.example`);
+    const tooSoon = await requestEmail(account, second.inboxId);
+    expect(tooSoon.status).toBe(429);
+    expect(tooSoon.body.error.message).toMatch(/just sent/);
+  });
+
   it('a link stops working when the sender address changes', async () => {
     const account = await createTestAccount(api, 1);
     const { inboxId, address } = await inboxWithCustomSender(account);

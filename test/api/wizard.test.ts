@@ -215,6 +215,8 @@ describe('every step validates its input', () => {
     ['a missing name', 'POST', '/inboxes', { channel: 'team-email', accountType: 'shared', provider: 'other' }, 'name', 'required'],
     ['CR/LF in the company name (header injection)', 'PUT', '/sender-name', { mode: 'company', companyName: 'Acme\r\nBcc: victim@example.org' }, 'companyName', 'no_control_characters'],
     ['a control character in the company name', 'PUT', '/sender-name', { mode: 'company', companyName: 'Acme\u0007' }, 'companyName', 'no_control_characters'],
+    ['a bidi override in the company name', 'PUT', '/sender-name', { mode: 'company', companyName: 'Acme \u202egnp.exe' }, 'companyName', 'no_control_characters'],
+    ['a zero-width space in the company name', 'PUT', '/sender-name', { mode: 'company', companyName: 'Pay\u200bPal' }, 'companyName', 'no_control_characters'],
     ['an empty company name', 'PUT', '/sender-name', { mode: 'company', companyName: '   ' }, 'companyName', 'too_small'],
     ['an unknown sender name mode', 'PUT', '/sender-name', { mode: 'agent', companyName: 'Acme' }, 'mode', 'invalid_value'],
     ['an unknown field in the sender name', 'PUT', '/sender-name', { mode: 'company', companyName: 'Acme', agentName: 'x' }, 'agentName', 'unknown_field'],

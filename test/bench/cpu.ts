@@ -64,7 +64,7 @@ export async function mailparserOnly(raw: Buffer): Promise<MailparserOutput> {
 export async function chainOnly(message: Pick<BenchMessage, 'name' | 'raw' | 'trusted'> & Partial<BenchMessage>): Promise<InboundPlan> {
   const ports = dryRunPorts(Readable.from([message.raw]), { inbox: BENCH_INBOX, trusted: message.trusted, knownThreadIds: message.knownThreadIds });
   const envelope = { raw: { bucket: 'bench', key: message.name }, recipients: [BENCH_INBOX], receivedAt: '2025-03-03T10:00:00.000Z' };
-  return ingestInbound(envelope, ports, { inboxDomain: 'inbox.example.com' });
+  return (await ingestInbound(envelope, ports, { inboxDomain: 'inbox.example.com' }))[0];
 }
 
 export type Side = (message: BenchMessage) => Promise<unknown>;

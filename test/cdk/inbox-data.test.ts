@@ -123,6 +123,7 @@ describe('InboxData mail bucket', () => {
             Transitions: [{ StorageClass: 'STANDARD_IA', TransitionInDays: 30 }],
           },
           Match.objectLike({ AbortIncompleteMultipartUpload: { DaysAfterInitiation: 7 } }),
+          { Id: 'unreferenced-objects', Status: 'Enabled', TagFilters: [{ Key: 'hosted-inbox-unreferenced', Value: 'true' }], ExpirationInDays: 30 },
         ]),
       },
     });

@@ -7,6 +7,7 @@ import { dynamo, s3 } from '../../functions/commons/clients';
 import { config } from '../../functions/commons/env';
 import { handler } from '../../functions/inbound/handler';
 import { conversations, deliver, eml, seedInbox, storeRaw, uniqueId } from '../support/stack';
+import { withMiddleware } from '../support/faults';
 
 /**
  * Fault injection on the real client: the transaction fails before reaching DynamoDB (the process died),
@@ -20,12 +21,7 @@ async function withFault(when: 'before' | 'after', run: () => Promise<unknown>) 
     if (isTransaction) throw new Error('injected fault after TransactWriteItems');
     return result;
   };
-  dynamo().middlewareStack.add(fault as never, { step: 'initialize', name: 'injectedFault' });
-  try {
-    await run();
-  } finally {
-    dynamo().middlewareStack.remove('injectedFault');
-  }
+  await withMiddleware(dynamo(), 'injectedFault', fault, run);
 }
 
 const s3EventFor = (key: string) => ({

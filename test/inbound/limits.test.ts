@@ -39,7 +39,8 @@ function hostile(header: string, value: string): string {
 
 async function explainRaw(raw: string) {
   const ports = dryRunPorts(Readable.from([Buffer.from(raw)]), { trusted: [] });
-  return ingestInbound({ raw: { bucket: 'b', key: 'k' }, recipients: ['support@acme.inbox.example.com'], receivedAt: new Date().toISOString() }, ports, { inboxDomain: 'inbox.example.com' });
+  const [plan] = await ingestInbound({ raw: { bucket: 'b', key: 'k' }, recipients: ['support@acme.inbox.example.com'], receivedAt: new Date().toISOString() }, ports, { inboxDomain: 'inbox.example.com' });
+  return plan;
 }
 
 describe('1 MiB header values', () => {
@@ -73,7 +74,7 @@ describe('linear parsing', () => {
 
   it('dedupes 8,000 References in linear time, newest first', () => {
     const references = Array.from({ length: 8000 }, (_, index) => `r${index % 4000}@x.example`);
-    const keys = threadKeys({ messageId: 'own@x.example', inReplyTo: 'r3999@x.example', references });
+    const keys = threadKeys({ messageId: 'own@x.example', inReplyToIds: ['r3999@x.example'], references });
     expect(keys.referenced[0]).toBe('r3999@x.example');
     expect(new Set(keys.referenced).size).toBe(keys.referenced.length);
   });

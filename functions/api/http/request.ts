@@ -6,6 +6,7 @@ import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
 import { z } from 'zod';
 import { CLAIMS } from '../routes';
 import { FieldIssue, Forbidden, NotFound, ValidationFailed } from '../../commons/errors';
+import { jsonErrorPosition } from '../../commons/json-position';
 
 export type ApiEvent = APIGatewayProxyEventV2WithJWTAuthorizer;
 
@@ -63,8 +64,10 @@ export function jsonBody<T>(event: ApiEvent, schema: z.ZodType<T>): T {
   let value: unknown;
   try {
     value = JSON.parse(text);
-  } catch (error) {
-    throw ValidationFailed.field('(body)', 'invalid_json', `is not valid JSON: ${(error as Error).message}`);
+  } catch {
+    // Never the parser's message: it quotes the body, which may hold a password.
+    const position = jsonErrorPosition(text) ?? 0;
+    throw ValidationFailed.field('(body)', 'invalid_json', `is not valid JSON (at character ${position})`);
   }
   return parseWith(schema, value);
 }

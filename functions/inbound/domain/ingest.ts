@@ -1,38 +1,55 @@
 /**
- * The inbound use case: one raw message in, exactly one record out — a stored message in the right
- * conversation of the original sender's contact, or a quarantined / unroutable / failed record with its
- * reason. Reads are batched (routes + receipt, then inbox context) and every write is one transaction,
- * so a redelivery or a retry after a crash finds the receipt and changes nothing.
+ * The inbound use case: one raw message in, exactly one record per inbox it was addressed to — a stored
+ * message in the right conversation of the original sender's contact, or a quarantined / failed record with
+ * its reason — or one unroutable / failed record for the object when it reached no inbox. The receipt and
+ * routes are known from the headers, before the body streams in: attachments are stored only for mail that
+ * will be stored. Reads are batched and every write is one transaction per inbox, so a redelivery or a retry
+ * after a crash finds the receipts and changes nothing. A permanent error is a `failed` record, never a retry
+ * loop; only transient errors are retried.
  */
 import { createHash } from 'node:crypto';
-import { parseMime } from '../parse/parse-mime';
-import { UnparseableMessageError } from './errors';
+import { discardAttachments, parseMime } from '../parse/parse-mime';
+import { failureKind, failureReason } from './errors';
 import type { ParsedMessage } from './message';
 import { normalizeEmail } from './addresses';
-import type { InboundPlan, MessageSummary, QuarantinePlan, StoredPlan } from './plan';
-import { CommitConflict, InboundEnvelope, InboundPorts, InboxContext, InboxProfile, StoredBodies } from './ports';
+import type { InboundPlan, InboundRecordPlan, MessageSummary, QuarantinePlan, StoredPlan } from './plan';
+import { CommitConflict, InboundEnvelope, InboundPorts, InboxContext, InboxProfile, ReceiptRecord, StoredBodies } from './ports';
 import { assign, RoutingContext } from './steps/assign';
 import { openTicket } from './steps/open-ticket';
 import { attributeSender, readSenders, Senders, TrustPolicy } from './steps/attribute-sender';
 import { classify } from './steps/classify';
 import { recognizeOwnSentMail } from './steps/own-sent-mail';
-import { findInbox, inboxCandidates, InboxRoute } from './steps/find-inbox';
-import { screen, Verdicts } from './steps/screen';
-import { decideThread, threadKeys } from './steps/thread';
+import { AddressCandidate, findInboxes, inboxCandidates, InboxDelivery, InboxRoute } from './steps/find-inbox';
+import { screen, ScreenResult, Verdicts } from './steps/screen';
+import { authenticationJudged } from './steps/authentication';
+import { conversationsNeedingParticipation, decideThread, threadKeys, threadLookupIds } from './steps/thread';
 import { domainOf } from './addresses';
 import type { TraceEntry } from './trace';
 
 export interface IngestOptions {
   /** The domain hosted addresses live under: mail from it, or with Message-IDs under it, is our own. */
   readonly inboxDomain: string;
-  /** Attempts when concurrent messages of one thread race for the same conversation. @default 5 */
+  /** Attempts when concurrent messages of one thread race for the same conversation. @default 8 */
   readonly maxAttempts?: number;
+  /**
+   * The last try this delivery gets (SQS's last receive before the dead-letter queue, `reconcile`): an
+   * error of unknown kind is then recorded `failed` with its reason instead of being thrown again.
+   */
+  readonly finalAttempt?: boolean;
+  /**
+   * Whether mail nobody judged (no SPF/DKIM verdict from SES) may be believed when a trusted forwarder
+   * forwards it. Only the local stack sets it (its SMTP listener judges nothing); in AWS SES always judges.
+   * @default false
+   */
+  readonly trustUnjudgedMail?: boolean;
 }
 
 /** Text kept in the message item; longer bodies are stored whole in S3 with this much as a preview. */
 export const INLINE_TEXT_LIMIT = 32 * 1024;
 /** Attachment records kept in the item; a message with more keeps the full list in S3. */
 export const INLINE_ATTACHMENT_LIMIT = 50;
+/** Participants recorded per message (sender, To, Cc): enough for any real conversation, bounded for hostile ones. */
+export const MAX_PARTICIPANTS_PER_MESSAGE = 12;
 
 export function receiptKeyOf(envelope: InboundEnvelope): string {
   return `${envelope.raw.bucket}/${envelope.raw.key}`;
@@ -47,41 +64,118 @@ export function contactIdOf(email: string): string {
   return `ct_${createHash('sha256').update(normalizeEmail(email)).digest('hex').slice(0, 32)}`;
 }
 
-export async function ingestInbound(envelope: InboundEnvelope, ports: InboundPorts, options: IngestOptions): Promise<InboundPlan> {
+type Base = { receiptKey: string; receiptId: string; raw: InboundEnvelope['raw']; receivedAt: string };
+
+/** What the headers alone decide: read while the body is still streaming. */
+interface HeaderDecision {
+  readonly screened: ScreenResult;
+  readonly candidates: readonly AddressCandidate[];
+  readonly receipts: readonly ReceiptRecord[];
+  readonly routes: ReadonlyMap<string, InboxRoute>;
+  /** Whether any inbox may store this message: only then are attachments uploaded. */
+  readonly mayStore: boolean;
+}
+
+/** One plan per inbox the message reached (`already-processed` for those with a receipt), or one record for the object. */
+export async function ingestInbound(envelope: InboundEnvelope, ports: InboundPorts, options: IngestOptions): Promise<InboundPlan[]> {
   const receiptKey = receiptKeyOf(envelope);
   const receiptId = receiptIdOf(receiptKey);
-  const base = { receiptKey, receiptId, raw: envelope.raw, receivedAt: envelope.receivedAt };
+  const base: Base = { receiptKey, receiptId, raw: envelope.raw, receivedAt: envelope.receivedAt };
   const trace: TraceEntry[] = [];
+  let headed: Promise<HeaderDecision> | undefined;
+  const judgeHeaders = (headers: ParsedMessage) => (headed ??= decideOnHeaders(headers, envelope, ports, options, receiptKey));
 
   let message: ParsedMessage;
+  let headers: HeaderDecision;
   try {
-    message = await parseMime(await ports.openRaw(envelope.raw), ports.attachmentSink(receiptId));
+    message = await parseMime(await ports.openRaw(envelope.raw), async (onlyHeaders) => ((await judgeHeaders(onlyHeaders)).mayStore ? ports.attachmentSink(receiptId) : discardAttachments));
     trace.push({ step: 'parse', decision: 'parsed', why: `${message.sizeBytes} bytes, ${message.attachments.length} attachments` });
+    headers = await judgeHeaders(message);
   } catch (error) {
-    if (!(error instanceof UnparseableMessageError)) throw error;
-    trace.push({ step: 'parse', decision: 'failed', why: error.message });
-    return commitOnce(ports, { ...base, outcome: 'failed', reason: error.message, trace });
+    const reason = permanentReason(error, options);
+    trace.push({ step: 'parse', decision: 'failed', why: reason });
+    return [await commitOnce(ports, { ...base, outcome: 'failed', reason, trace })];
   }
   const summary = summarize(message);
+  trace.push(headers.screened.trace);
+  const objectReceipt = headers.receipts.find((receipt) => receipt.inboxId === undefined);
+  if (objectReceipt) return [alreadyProcessed(receiptKey, objectReceipt, trace)];
 
-  const screened = screen(message, envelope.verdicts);
-  trace.push(screened.trace);
-
-  const candidates = inboxCandidates(envelope.recipients, message);
-  const { receipt, routes } = await ports.lookupRoutes(candidates.map((candidate) => candidate.address), receiptKey);
-  if (receipt) return alreadyProcessed(receiptKey, receipt, trace);
-  const found = findInbox(candidates, routes);
-  trace.push(found.trace);
+  const found = findInboxes(headers.candidates, headers.routes);
   if (!found.found) {
-    return commitOnce(ports, { ...base, outcome: 'unroutable', reason: found.trace.why, addressesSeen: found.addressesSeen, summary, trace });
+    trace.push(found.trace);
+    return [await commitOnce(ports, { ...base, outcome: 'unroutable', reason: found.trace.why, addressesSeen: found.addressesSeen, summary, trace })];
   }
-  const route = found.route;
+  // What does not depend on the inbox is worked out once for all of them: the senders (the forward parse is
+  // the chain's costliest step), the thread keys, the stored bodies.
+  const shared: SharedWork = { message, summary, senders: readSenders(message), keys: threadKeys(message), screened: headers.screened, base, ports, options, bodies: undefined };
+  const plans: InboundPlan[] = [];
+  let transient: unknown;
+  for (const delivery of found.deliveries) {
+    const inboxTrace = [...trace, delivery.trace];
+    const receipt = headers.receipts.find((existing) => existing.inboxId === delivery.route.inboxId);
+    if (receipt) {
+      plans.push(alreadyProcessed(receiptKey, receipt, inboxTrace));
+      continue;
+    }
+    try {
+      plans.push(await ingestForInbox(delivery, shared, inboxTrace));
+    } catch (error) {
+      if (failureKind(error) === 'transient' || (failureKind(error) === 'unknown' && !options.finalAttempt)) {
+        // The other inboxes still get the message now; this one on the retry.
+        transient ??= error;
+        continue;
+      }
+      const reason = failureReason(error);
+      const failedTrace = [...inboxTrace, { step: 'persist', decision: 'failed', why: reason } as const];
+      plans.push(await commitOnce(ports, { ...base, outcome: 'failed', reason, route: delivery.route, summary, trace: failedTrace }));
+    }
+  }
+  if (transient) throw transient;
+  await releaseUnstored(message, shared, plans);
+  return plans;
+}
+
+/** The reason to record for an error that ends the attempt, or the error itself thrown again when a retry may help. */
+function permanentReason(error: unknown, options: IngestOptions): string {
+  const kind = failureKind(error);
+  if (kind === 'transient' || (kind === 'unknown' && !options.finalAttempt)) throw error;
+  return error instanceof Error && error.name === 'UnparseableMessageError' ? error.message : failureReason(error);
+}
+
+async function decideOnHeaders(message: ParsedMessage, envelope: InboundEnvelope, ports: InboundPorts, options: IngestOptions, receiptKey: string): Promise<HeaderDecision> {
+  const screened = screen(message, envelope.verdicts);
+  const candidates = inboxCandidates(envelope.recipients, message);
+  const { receipts, routes } = await ports.lookupRoutes(candidates.map((candidate) => candidate.address), receiptKey);
+  const found = findInboxes(candidates, routes);
+  const pending = found.found && !receipts.some((receipt) => receipt.inboxId === undefined)
+    ? found.deliveries.filter((delivery) => !receipts.some((receipt) => receipt.inboxId === delivery.route.inboxId))
+    : [];
+  const mayStore = !screened.quarantine && pending.some((delivery) => classify(message, [options.inboxDomain, domainOf(delivery.route.address)]).classification === 'message');
+  return { screened, candidates, receipts, routes, mayStore };
+}
+
+interface SharedWork {
+  readonly message: ParsedMessage;
+  readonly summary: MessageSummary;
+  readonly senders: Senders;
+  readonly keys: ReturnType<typeof threadKeys>;
+  readonly screened: ScreenResult;
+  readonly base: Base;
+  readonly ports: InboundPorts;
+  readonly options: IngestOptions;
+  /** Stored once, for whichever inbox first stores the message. */
+  bodies: Promise<StoredBodies> | undefined;
+}
+
+async function ingestForInbox(delivery: InboxDelivery, shared: SharedWork, trace: TraceEntry[]): Promise<InboundPlan> {
+  const { message, summary, screened, base, ports, options } = shared;
+  const { route } = delivery;
   const quarantineBase = { ...base, outcome: 'quarantined', route, summary, verdicts: screened.verdicts } as const;
   if (screened.quarantine) {
     const { classification, ...reason } = screened.quarantine;
     return commitOnce(ports, { ...quarantineBase, classification, reason, trace });
   }
-
   const classified = classify(message, [options.inboxDomain, domainOf(route.address)]);
   trace.push(classified.trace);
   if (classified.classification !== 'message') {
@@ -94,22 +188,17 @@ export async function ingestInbound(envelope: InboundEnvelope, ports: InboundPor
     });
   }
 
-  // What does not depend on the inbox context is worked out once, not again on each conflict retry:
-  // the senders (the forward parse is the chain's costliest step), the thread keys, the stored bodies.
-  const senders = readSenders(message);
-  const keys = threadKeys(message);
-  const threadIds = [keys.own, ...keys.referenced].filter((id): id is string => !!id);
-  let bodies: Promise<StoredBodies> | undefined;
-  const storeBodiesOnce = () => (bodies ??= storeBodies(ports, base.receiptId, message));
+  const storeBodiesOnce = () => (shared.bodies ??= storeBodies(ports, base.receiptId, message));
   // One turn per message, however often the commit is retried: a retry must not skip someone's turn.
   let turn: Promise<number> | undefined;
   const nextTurn = () => (turn ??= ports.nextTurn(route.accountId, route.inboxId));
+  const threadIds = threadLookupIds(shared.keys);
   const maxAttempts = options.maxAttempts ?? 8;
   let closedConversation: CommitConflict['closedConversation'];
   for (let attempt = 1; ; attempt++) {
-    const context = await ports.loadInboxContext({ route, forwarder: senders.outer?.mailbox.email, threadIds, replyToken: found.replyToken });
+    const context = await ports.loadInboxContext({ route, forwarder: shared.senders.outer?.mailbox.email, threadIds, replyToken: delivery.replyToken });
     const stepTrace = [...trace];
-    let plan = await decideForInbox({ message, senders, summary, route, context, keys, replyToken: found.replyToken, verdicts: screened.verdicts, storeBodies: storeBodiesOnce, newId: ports.newId, base, trace: stepTrace });
+    let plan = await decideForInbox({ ...shared, route, context, replyToken: delivery.replyToken, verdicts: screened.verdicts, storeBodies: storeBodiesOnce, trace: stepTrace });
     if (plan.outcome === 'stored' && plan.conversation.isNew && context.inbox) plan = await routeNewConversation(plan, context.inbox, ports, nextTurn, stepTrace);
     if (plan.outcome === 'stored' && plan.conversation.conversationId === closedConversation?.conversationId) plan = { ...plan, conversation: { ...plan.conversation, reopens: { assigneeId: closedConversation.assigneeId } } };
     try {
@@ -117,7 +206,7 @@ export async function ingestInbound(envelope: InboundEnvelope, ports: InboundPor
       return plan;
     } catch (error) {
       if (!(error instanceof CommitConflict)) throw error;
-      if (error.alreadyProcessed) return alreadyProcessed(receiptKey, { outcome: 'processed concurrently' }, trace);
+      if (error.alreadyProcessed) return alreadyProcessed(base.receiptKey, { outcome: 'processed concurrently' }, trace);
       if (attempt >= maxAttempts) throw error;
       closedConversation = error.closedConversation;
       trace.push({ step: 'persist', decision: 'retry', why: error.message });
@@ -125,6 +214,18 @@ export async function ingestInbound(envelope: InboundEnvelope, ports: InboundPor
       await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(1000, 20 * 2 ** attempt)));
     }
   }
+}
+
+/**
+ * Attachments and bodies were stored because the headers promised a stored message; when no inbox stored
+ * it after all (no sender, a duplicate, a failure), they are tagged for the bucket's lifecycle to expire.
+ * Best effort: the raw message stays the source of truth.
+ */
+async function releaseUnstored(message: ParsedMessage, shared: SharedWork, plans: readonly InboundPlan[]): Promise<void> {
+  if (plans.some((plan) => plan.outcome === 'stored' || plan.outcome === 'already-processed')) return;
+  const bodies = shared.bodies ? await shared.bodies.catch(() => ({}) as StoredBodies) : {};
+  const objectKeys = [...message.attachments.map((attachment) => attachment.storageKey), bodies.textKey, bodies.htmlKey, bodies.attachmentsKey].filter((key): key is string => !!key);
+  if (objectKeys.length) await shared.ports.markUnreferenced(objectKeys).catch(() => undefined);
 }
 
 interface DecideInput {
@@ -137,15 +238,23 @@ interface DecideInput {
   readonly replyToken?: string;
   readonly verdicts?: Verdicts;
   readonly storeBodies: () => Promise<StoredBodies>;
-  readonly newId: InboundPorts['newId'];
-  readonly base: { receiptKey: string; receiptId: string; raw: InboundEnvelope['raw']; receivedAt: string };
+  readonly ports: InboundPorts;
+  readonly options: IngestOptions;
+  readonly base: Base;
   readonly trace: TraceEntry[];
+}
+
+/** Unjudged mail, where it may not be trusted, counts as failed authentication for a forwarder. */
+function verdictsForTrust(verdicts: Verdicts | undefined, options: IngestOptions): Verdicts | undefined {
+  if (options.trustUnjudgedMail || authenticationJudged(verdicts)) return verdicts;
+  const authEvidence = 'nobody judged SPF or DKIM, and unjudged mail is not trusted';
+  return { ...verdicts, source: verdicts?.source ?? 'ses-event', spf: 'FAIL', dkim: 'FAIL', authEvidence };
 }
 
 async function decideForInbox(input: DecideInput): Promise<StoredPlan | QuarantinePlan> {
   const { message, summary, route, context, trace, base } = input;
   const screenedVerdicts = input.verdicts;
-  const attributed = attributeSender(input.senders, trustPolicy(context), screenedVerdicts);
+  const attributed = attributeSender(input.senders, trustPolicy(context), verdictsForTrust(screenedVerdicts, input.options));
   trace.push(attributed.trace);
   if (!attributed.contact) {
     const reason = { rule: 'no-sender', evidence: attributed.trace.why } as const;
@@ -159,7 +268,11 @@ async function decideForInbox(input: DecideInput): Promise<StoredPlan | Quaranti
   const contactId = contactIdOf(attributed.contact.email);
   trace.push({ step: 'contact', decision: contactId, why: `upsert ${attributed.contact.email} in account ${route.accountId}` });
 
-  const thread = decideThread(input.keys, input.replyToken, context.thread);
+  const senders = [...new Set([attributed.contact.email, ...(message.from ? [message.from.email] : [])])];
+  // Only conversations a mere reference points at need to know who takes part: usually none, so no read.
+  const needing = conversationsNeedingParticipation(input.keys, context.thread);
+  const participatesIn = needing.length ? await input.ports.loadParticipation(needing, senders) : new Set<string>();
+  const thread = decideThread(input.keys, input.replyToken, context.thread, { participatesIn });
   trace.push(thread.trace);
   if (thread.kind === 'duplicate') {
     const reason = { rule: 'duplicate-message-id', evidence: thread.evidence } as const;
@@ -170,6 +283,9 @@ async function decideForInbox(input: DecideInput): Promise<StoredPlan | Quaranti
   const textTruncated = message.text.length > INLINE_TEXT_LIMIT;
   const bodies = await input.storeBodies();
   const outerFrom = message.from && message.from.email !== attributed.contact.email ? message.from : undefined;
+  const conversation = thread.kind === 'existing'
+    ? { conversationId: thread.conversationId, isNew: false, rule: thread.rule, evidence: thread.evidence, indexOwn: thread.indexOwn }
+    : { conversationId: input.ports.newId('cv'), isNew: true, rule: thread.rule, evidence: thread.evidence, indexOwn: thread.indexOwn };
   return {
     ...base,
     outcome: 'stored',
@@ -177,11 +293,11 @@ async function decideForInbox(input: DecideInput): Promise<StoredPlan | Quaranti
     contact: { ...attributed.contact, contactId },
     attribution: attributed.attribution,
     forwardedBy: attributed.forwardedBy,
-    conversation:
-      thread.kind === 'existing'
-        ? { conversationId: thread.conversationId, isNew: false, rule: thread.rule, evidence: thread.evidence }
-        : { conversationId: input.newId('cv'), isNew: true, rule: thread.rule, evidence: thread.evidence },
-    messageId: input.newId('ms'),
+    conversation,
+    collision: thread.collision,
+    identity: { sender: message.from?.email ?? attributed.contact.email, bodySha256: message.bodySha256 },
+    participants: participantsOf(message, attributed.contact.email, route),
+    messageId: input.ports.newId('ms'),
     threadKeys: input.keys,
     knownThreadIds: [...context.thread.entries.keys()],
     message: {
@@ -204,6 +320,13 @@ async function decideForInbox(input: DecideInput): Promise<StoredPlan | Quaranti
     },
     trace,
   };
+}
+
+/** The contact, the received sender, To and Cc — not the inbox itself — bounded. */
+function participantsOf(message: ParsedMessage, contactEmail: string, route: InboxRoute): string[] {
+  const all = [contactEmail, message.from?.email, ...message.to.map((mailbox) => mailbox.email), ...message.cc.map((mailbox) => mailbox.email)];
+  const unique = new Set(all.filter((email): email is string => !!email && email !== route.address));
+  return [...unique].slice(0, MAX_PARTICIPANTS_PER_MESSAGE);
 }
 
 const NOBODY: RoutingContext = { users: new Map(), teamMembers: new Map() };
@@ -254,7 +377,7 @@ function trustPolicy(context: InboxContext): TrustPolicy {
   };
 }
 
-async function commitOnce<P extends Exclude<InboundPlan, { outcome: 'already-processed' }>>(ports: InboundPorts, plan: P): Promise<InboundPlan> {
+async function commitOnce(ports: InboundPorts, plan: StoredPlan | QuarantinePlan | InboundRecordPlan): Promise<InboundPlan> {
   try {
     await ports.commit(plan);
     return plan;

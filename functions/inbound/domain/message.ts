@@ -44,8 +44,13 @@ export interface ParsedMessage {
   readonly date?: string;
   /** Message-ID without angle brackets. */
   readonly messageId?: string;
+  /** The last In-Reply-To id (the parent, as stored and shown). */
   readonly inReplyTo?: string;
+  /** Every In-Reply-To id, as listed (bounded). */
+  readonly inReplyToIds: readonly string[];
   readonly references: readonly string[];
+  /** Outlook's Thread-Index header, when present (bounded). */
+  readonly threadIndex?: string;
   readonly text: string;
   readonly html?: string;
   readonly attachments: readonly AttachmentRecord[];

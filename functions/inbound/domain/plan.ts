@@ -3,7 +3,7 @@ import type { AttributionRule, Classification, ClassificationRule, Decision, Mai
 import type { AttachmentRecord } from './message';
 import type { InboxRoute } from './steps/find-inbox';
 import type { ForwardingConfirmation } from './steps/classify';
-import type { ThreadKeys } from './steps/thread';
+import type { Collision, ThreadKeys } from './steps/thread';
 import type { Verdicts } from './steps/screen';
 import type { AssignmentDecision } from './steps/assign';
 import type { TicketPlan } from './steps/open-ticket';
@@ -28,10 +28,14 @@ interface PlanBase {
   readonly trace: readonly TraceEntry[];
 }
 
-/** A record with no inbox-side effects: the message failed to parse, or no inbox matched. */
+/**
+ * A record with no inbox-side effects: the message failed to parse, no inbox matched, or a permanent error
+ * stopped it (for one inbox, when `route` is set).
+ */
 export interface InboundRecordPlan extends PlanBase {
   readonly outcome: 'failed' | 'unroutable';
   readonly reason: string;
+  readonly route?: InboxRoute;
   readonly summary?: MessageSummary;
   readonly addressesSeen?: readonly string[];
 }
@@ -60,7 +64,15 @@ export interface StoredPlan extends PlanBase {
     readonly evidence: string;
     /** The conversation was closed (learnt from a cancelled commit): this message reopens it, counting again for its assignee. */
     readonly reopens?: { readonly assigneeId: string | null };
+    /** False when another message holds the own Message-ID (a collision) or a conversation not joined refers to it. */
+    readonly indexOwn?: boolean;
   };
+  /** Another stored message of the inbox has this Message-ID (another sender or body): recorded, not a duplicate. */
+  readonly collision?: Collision;
+  /** Who sent it and its body's hash, kept on its own Message-ID's index entry to tell a redelivery from a squatter. */
+  readonly identity?: { readonly sender: string; readonly bodySha256: string };
+  /** Who takes part (sender, To, Cc; bounded): may join through ids only referenced in this conversation. */
+  readonly participants?: readonly string[];
   readonly messageId: string;
   /** Thread index entries to write: the message's own Message-ID and referenced ids not yet indexed. */
   readonly threadKeys: ThreadKeys;

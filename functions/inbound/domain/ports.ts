@@ -23,9 +23,13 @@ export interface InboundEnvelope {
   readonly receivedAt: string;
 }
 
-/** The record every raw object ends as: one per object, the idempotency key of the whole pipeline. */
+/**
+ * The record every raw object ends as, per inbox it reached (or once, when it reached none): the
+ * idempotency key of the whole pipeline.
+ */
 export interface ReceiptRecord {
   readonly outcome: 'stored' | 'quarantined' | 'unroutable' | 'failed' | 'duplicate';
+  /** Absent on the object's own receipt (failed, unroutable: no inbox reached). */
   readonly inboxId?: string;
   readonly conversationId?: string;
   readonly messageId?: string;
@@ -84,10 +88,14 @@ export class CommitConflict extends Error {
 export interface InboundPorts {
   openRaw(ref: RawMailRef): Promise<Readable>;
   attachmentSink(receiptId: string): AttachmentSink;
-  /** One round trip: the routes of these addresses and the receipt of this raw object, if any. */
-  lookupRoutes(addresses: readonly string[], receiptKey: string): Promise<{ receipt?: ReceiptRecord; routes: ReadonlyMap<string, InboxRoute> }>;
+  /** One round trip (two requests in parallel): the routes of these addresses and the receipts of this raw object. */
+  lookupRoutes(addresses: readonly string[], receiptKey: string): Promise<{ receipts: readonly ReceiptRecord[]; routes: ReadonlyMap<string, InboxRoute> }>;
   /** One round trip: the inbox, whether the forwarder is a member, and the thread index entries. */
   loadInboxContext(request: InboxContextRequest): Promise<InboxContext>;
+  /** Of these conversations, those in which one of these addresses takes part (one round trip). */
+  loadParticipation(conversationIds: readonly string[], emails: readonly string[]): Promise<ReadonlySet<string>>;
+  /** Objects stored for mail that ended up not stored: tagged so the bucket's lifecycle expires them. */
+  markUnreferenced(objectKeys: readonly string[]): Promise<void>;
   /** Bodies too large for an item (and HTML, always) go next to the raw message. */
   storeBodies(receiptId: string, bodies: { text?: string; html?: string; attachments?: unknown }): Promise<StoredBodies>;
   /** One transaction: the receipt and everything it implies, or nothing. */

@@ -47,6 +47,8 @@ export const PARSE_LIMITS = {
   headerLines: 1000,
   /** Mailboxes kept from To and from Cc each. */
   mailboxes: 100,
+  /** In-Reply-To ids kept. */
+  inReplyTo: 10,
   /** The newest References kept. */
   references: 100,
   /** Characters of the References value read (its tail: the newest ids are last). */
@@ -92,8 +94,9 @@ export async function parseMime(raw: Readable, sink: AttachmentSink | SinkChoose
 
   parser.on('headers', (parsed: Map<string, unknown>) => {
     headers = parsed;
-    // Asked now, answered while the body streams in; attachments wait for the answer.
-    sinkOnce().catch(() => undefined);
+    // Asked once the header lines (emitted right after) are in, answered while the body streams in;
+    // attachments wait for the answer.
+    process.nextTick(() => sinkOnce().catch(() => undefined));
   });
   parser.on('headerLines', (lines: Array<{ key: string; line: string }>) => {
     headerLines = lines.slice(0, PARSE_LIMITS.headerLines).map(({ key, line }) => ({
@@ -145,6 +148,7 @@ interface MessageParts {
 function buildMessage(parts: MessageParts): ParsedMessage {
   const { headers } = parts;
   const subject = headers.get('subject');
+  const inReplyToIds = messageIdsIn(headerText(headers.get('in-reply-to'))).slice(0, PARSE_LIMITS.inReplyTo);
   return {
     headerLines: parts.headerLines,
     from: mailboxes(headers.get('from'))[0],
@@ -154,8 +158,10 @@ function buildMessage(parts: MessageParts): ParsedMessage {
     subject: typeof subject === 'string' ? cleanMailText(subject) : '',
     date: validDate(headers.get('date')),
     messageId: messageIdsIn(headerText(headers.get('message-id')))[0],
-    inReplyTo: messageIdsIn(headerText(headers.get('in-reply-to'))).at(-1),
+    inReplyTo: inReplyToIds.at(-1),
+    inReplyToIds,
     references: references(headers.get('references')),
+    threadIndex: threadIndex(parts.headerLines),
     text: parts.text,
     html: parts.html,
     attachments: parts.attachments,
@@ -163,6 +169,13 @@ function buildMessage(parts: MessageParts): ParsedMessage {
     sizeBytes: parts.sizeBytes,
     bodySha256: parts.bodySha256,
   };
+}
+
+/** Thread-Index values are 22 bytes plus 5 per reply, in base64: longer ones are not Outlook's. */
+function threadIndex(headerLines: readonly HeaderLine[]): string | undefined {
+  const line = headerLines.find((header) => header.key === 'thread-index')?.line;
+  const value = line?.slice(line.indexOf(':') + 1).trim();
+  return value && value.length <= 4096 ? value : undefined;
 }
 
 function headerText(value: unknown): string | undefined {

@@ -14,12 +14,15 @@ export interface ForwarderAuthentication {
   readonly why: string;
 }
 
+/** Whether SES judged the sender's authentication at all (DISABLED, PROCESSING_FAILED or absent: it did not). */
+export function authenticationJudged(verdicts: Verdicts | undefined): boolean {
+  const judged = (status?: VerdictStatus) => status === 'PASS' || status === 'FAIL' || status === 'GRAY';
+  return !!verdicts && (judged(verdicts.spf) || judged(verdicts.dkim) || verdicts.dmarc === 'PASS' || verdicts.dmarc === 'FAIL');
+}
+
 export function forwarderAuthentication(verdicts: Verdicts | undefined, fromEmail: string): ForwarderAuthentication {
   const fromDomain = domainOf(fromEmail);
-  const judged = (status?: VerdictStatus) => status === 'PASS' || status === 'FAIL' || status === 'GRAY';
-  if (!verdicts || (!judged(verdicts.spf) && !judged(verdicts.dkim) && verdicts.dmarc !== 'PASS' && verdicts.dmarc !== 'FAIL')) {
-    return { authenticated: undefined, why: 'SES judged neither SPF, DKIM nor DMARC' };
-  }
+  if (!verdicts || !authenticationJudged(verdicts)) return { authenticated: undefined, why: 'SES judged neither SPF, DKIM nor DMARC' };
   if (verdicts.dmarc === 'PASS') return { authenticated: true, why: `dmarc=pass for ${fromDomain}` };
   if (verdicts.dmarc === 'FAIL') return { authenticated: false, why: `dmarc=fail: neither SPF nor DKIM aligned with ${fromDomain}` };
   const spf = alignedPass('spf', verdicts.spf, verdicts.spfDomain ? [verdicts.spfDomain] : [], fromDomain);

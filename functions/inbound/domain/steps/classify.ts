@@ -14,6 +14,8 @@ export interface ForwardingConfirmation {
   readonly link: string | null;
   /** The Gmail address asking to forward to us. */
   readonly requestedBy?: string;
+  /** Why a link-like text was not kept as the link (it was not one of Gmail's own confirmation URLs). */
+  readonly linkDropped?: string;
 }
 
 export interface ClassifyResult {
@@ -41,13 +43,47 @@ const gmailForwardingConfirmation: Check = (message) => {
   if (message.from?.email !== GMAIL_FORWARDING_SENDER) return undefined;
   const code = message.subject.match(/\(#(\d{6,})\)/)?.[1] ?? message.text.match(/:\s*(\d{6,})\b/)?.[1] ?? null;
   // The confirmation link is vf-…; the same mail carries a uf-… link that cancels: never keep that one.
-  const link = message.text.match(/https:\/\/mail(?:-settings)?\.google\.com\/mail\/(?:u\/\d+\/)?vf-[^\s<>"')\]]+/)?.[0] ?? null;
+  // Tokens, not a pattern over the text: linear in a body anyone can write (From is not proof of Google).
+  const candidates = message.text.slice(0, 64 * 1024).split(/[\s<>"')\]]+/).filter((token) => token.includes('/vf-')).slice(0, 10);
+  const link = candidates.find((candidate) => !gmailLinkProblem(candidate)) ?? null;
+  const linkDropped = !link && candidates.length ? `${evidenceText(candidates[0]).slice(0, 120)}: ${gmailLinkProblem(candidates[0])}` : undefined;
   const requestedBy = message.subject.match(/[\w.+-]+@[\w.-]+\.\w+/)?.[0]?.toLowerCase();
   return {
     ...quarantine('forwarding-confirmation', 'gmail-forwarding-confirmation', headerLine(message, 'from')),
-    forwardingConfirmation: { code, link, requestedBy },
+    forwardingConfirmation: { code, link, requestedBy, ...(linkDropped ? { linkDropped } : {}) },
   };
 };
+
+/** Gmail's own confirmation hosts: the link is shown to people to click, so nothing else is ever kept. */
+const GMAIL_CONFIRMATION_HOSTS = new Set(['mail.google.com', 'mail-settings.google.com']);
+/** `/mail/vf-<token>` or `/mail/u/<n>/vf-<token>`; the token is Gmail's `[…]-…` of base64url characters. */
+const GMAIL_CONFIRMATION_PATH = /^\/mail\/(?:u\/\d{1,2}\/)?vf-([A-Za-z0-9%_-]{1,1024})$/;
+
+/** Why `url` is not exactly one of Gmail's confirmation link forms, or undefined when it is. */
+export function gmailLinkProblem(url: string): string | undefined {
+  if (url.length > 2048) return 'longer than any Gmail confirmation link';
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return 'not a URL';
+  }
+  if (parsed.protocol !== 'https:') return `scheme ${parsed.protocol} is not https`;
+  if (!GMAIL_CONFIRMATION_HOSTS.has(parsed.hostname) || parsed.port || parsed.username || parsed.password) return `host ${parsed.host} is not Gmail's`;
+  if (parsed.search || parsed.hash || url.includes('?') || url.includes('#')) return 'carries parameters (a redirect?)';
+  // Checked on the text as sent: URL parsing would already have resolved a `..`.
+  const path = url.slice(url.indexOf(parsed.hostname) + parsed.hostname.length);
+  const token = path.match(GMAIL_CONFIRMATION_PATH)?.[1];
+  if (!token) return 'path is not /mail/vf-<token>';
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(token);
+  } catch {
+    return 'token is not valid percent-encoding';
+  }
+  if (!/^[A-Za-z0-9_[\]-]+$/.test(decoded)) return 'token holds characters Gmail never uses (encoded dots, slashes or parameters?)';
+  return undefined;
+}
 
 const bounce: Check = (message) => {
   const contentType = headerLine(message, 'content-type');

@@ -44,27 +44,38 @@ export function inboxCandidates(envelopeRecipients: readonly string[], message: 
   return [...unique.values()].slice(0, MAX_ADDRESS_CANDIDATES);
 }
 
+export interface InboxDelivery {
+  readonly route: InboxRoute;
+  readonly matched: AddressCandidate;
+  /** Only a tag on an envelope or header address that reached us can be a reply token. */
+  readonly replyToken?: string;
+  readonly trace: TraceEntry;
+}
+
 export type FindInboxResult =
-  | { readonly found: true; readonly route: InboxRoute; readonly matched: AddressCandidate; readonly replyToken?: string; readonly trace: TraceEntry }
+  | { readonly found: true; readonly deliveries: readonly InboxDelivery[] }
   | { readonly found: false; readonly addressesSeen: string[]; readonly trace: TraceEntry };
 
-export function findInbox(
+/**
+ * Every inbox the message was addressed to, once each (several addresses of one inbox deliver once), in
+ * the candidates' priority order: a message to inboxes of two accounts reaches both.
+ */
+export function findInboxes(
   candidates: readonly AddressCandidate[],
   routes: ReadonlyMap<string, InboxRoute>,
 ): FindInboxResult {
+  const deliveries = new Map<string, InboxDelivery>();
   for (const candidate of candidates) {
     const route = routes.get(candidate.address);
-    if (!route) continue;
-    // Only a tag on an envelope or header address that reached us can be a reply token.
-    const replyToken = plusTag(candidate.seen);
-    return {
-      found: true,
+    if (!route || deliveries.has(route.inboxId)) continue;
+    deliveries.set(route.inboxId, {
       route,
       matched: candidate,
-      replyToken,
+      replyToken: plusTag(candidate.seen),
       trace: { step: 'find-inbox', decision: `inbox ${route.inboxId}`, why: evidenceText(`${candidate.source}: ${candidate.seen}`) },
-    };
+    });
   }
+  if (deliveries.size) return { found: true, deliveries: [...deliveries.values()] };
   const addressesSeen = candidates.map((candidate) => candidate.seen);
   return {
     found: false,

@@ -1,7 +1,8 @@
 /**
  * Step 2 (screen): SES's spam, virus, SPF, DKIM and DMARC verdicts. From the SES receipt event when we have
- * it; otherwise from the headers SES prepends to the stored message (only the topmost occurrence counts —
- * SES writes it above anything the sender wrote). Spam or virus FAIL quarantines.
+ * it; otherwise from the headers SES prepends to the stored message — only those in SES's own block, above
+ * its `X-SES-RECEIPT` line: anything below was written by the sender, and a forged `dmarc=pass` there counts
+ * for nothing. Spam or virus FAIL quarantines.
  */
 import { Decision } from '../outcome';
 import { headerLine, ParsedMessage } from '../message';
@@ -32,10 +33,20 @@ export interface ScreenResult {
   readonly trace: TraceEntry;
 }
 
+/**
+ * The headers SES itself prepended: those above its `X-SES-RECEIPT` line (or the local listener's receipt
+ * line, which says nothing was judged); none when there is no such line.
+ */
+function sesBlock(message: Pick<ParsedMessage, 'headerLines'>): Pick<ParsedMessage, 'headerLines'> {
+  const receipt = message.headerLines.findIndex((header) => header.key === 'x-ses-receipt' || header.key === 'x-hosted-inbox-local-receipt');
+  return { headerLines: receipt < 0 ? [] : message.headerLines.slice(0, receipt) };
+}
+
 export function verdictsFromHeaders(message: Pick<ParsedMessage, 'headerLines'>): Verdicts | undefined {
-  const spamLine = headerLine(message, 'x-ses-spam-verdict');
-  const virusLine = headerLine(message, 'x-ses-virus-verdict');
-  const authResults = message.headerLines.find(
+  const block = sesBlock(message);
+  const spamLine = headerLine(block, 'x-ses-spam-verdict');
+  const virusLine = headerLine(block, 'x-ses-virus-verdict');
+  const authResults = block.headerLines.find(
     (header) => header.key === 'authentication-results' && /:\s*amazonses\.com\s*;/i.test(header.line),
   )?.line;
   if (!spamLine && !virusLine && !authResults) return undefined;
@@ -83,7 +94,7 @@ export function screen(message: Pick<ParsedMessage, 'headerLines'>, eventVerdict
   const signatureDomains = signatureDomainsIn(message);
   const verdicts = merged && signatureDomains.length ? { ...merged, signatureDomains } : merged;
   if (!verdicts) {
-    return { trace: { step: 'screen', decision: 'no verdicts', why: 'no SES verdicts in the event or headers' } };
+    return { trace: { step: 'screen', decision: 'no verdicts', why: "no SES verdicts in the event or in SES's own headers" } };
   }
   const fromEvent = (name: 'virus' | 'spam') => eventVerdicts?.[name] !== undefined && eventVerdicts[name] !== 'DISABLED';
   const evidence = (name: 'virus' | 'spam', header: string) =>
