@@ -138,8 +138,9 @@ export class DynamoConversations implements ConversationStore {
   async thread(accountId: string, conversationId: string) {
     const items = await this.queryAll({
       TableName: this.tables.conversations,
-      KeyConditionExpression: 'pk = :pk',
-      ExpressionAttributeValues: { ':pk': keys.conversation(conversationId).pk },
+      // The conversation, its messages and notes; not its participant items, which sort after them.
+      KeyConditionExpression: 'pk = :pk AND sk < :participants',
+      ExpressionAttributeValues: { ':pk': keys.conversation(conversationId).pk, ':participants': 'PARTICIPANT#' },
     });
     const conversation = items.find((item) => item.sk === 'CONV');
     if (!conversation || conversation.accountId !== accountId) return undefined;

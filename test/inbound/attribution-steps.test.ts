@@ -44,6 +44,7 @@ describe('screen reads the domains SPF and DKIM were judged for', () => {
   it('from SES Authentication-Results', () => {
     const { verdicts: read } = screen(headerLines([
       'Authentication-Results: amazonses.com; spf=pass (spfCheck: domain of bounce.acme.com designates 192.0.2.1 as permitted sender) client-ip=192.0.2.1; envelope-from=b@bounce.acme.com; helo=x; dkim=pass header.i=@acme.com; dkim=pass header.d=esp.example; dmarc=none header.from=acme.com;',
+      'X-SES-RECEIPT: AEFBQUFB',
     ]));
     expect(read).toMatchObject({ spf: 'PASS', spfDomain: 'bounce.acme.com', dkimDomains: ['acme.com', 'esp.example'] });
   });
@@ -83,7 +84,7 @@ describe('attributeSender walks forwards of forwards while each forwarder is tru
   const message = (text: string): ParsedMessage => ({
     headerLines: [{ key: 'from', line: 'From: Alex Agent <agent@acme.com>' }],
     from: { email: 'agent@acme.com', name: 'Alex Agent' },
-    to: [], cc: [], subject: 'Fwd: FW: Order', text, references: [], attachments: [], attachedMessages: [], sizeBytes: 1, bodySha256: '',
+    to: [], cc: [], subject: 'Fwd: FW: Order', text, references: [], inReplyToIds: [], attachments: [], attachedMessages: [], sizeBytes: 1, bodySha256: '',
   });
   const nested = ['---------- Forwarded message ---------', 'From: Sam <sam@acme.com>', 'Date: Mon', 'Subject: FW: Order', 'To: <agent@acme.com>', '', 'FYI', '', '________________________________', 'From: Jane Customer <jane@example.org>', 'Sent: Monday', 'To: Sam <sam@acme.com>', 'Subject: Order', '', 'Where is my order?'].join('\n');
   const trusting = (...emails: string[]): TrustPolicy => ({ trustReason: (email) => (emails.includes(email) ? 'listed' : undefined) });
