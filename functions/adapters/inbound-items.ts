@@ -5,6 +5,7 @@
  */
 import type { TransactWriteCommandInput, UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { InboundRecordPlan, QuarantinePlan, StoredPlan } from '../inbound/domain/plan';
+import { contactListingUpdate, conversationContactKeys } from './contact-items';
 import { keys, listings } from './keys';
 import { ticketItem } from './ticket-items';
 
@@ -155,6 +156,7 @@ function storedItems(plan: StoredPlan, tables: InboundTables): TransactItem[] {
               assignment: plan.routing?.assignment,
               ticketId: plan.routing?.ticket?.ticketId,
               ...listing,
+              ...conversationContactKeys(route.accountId, contact.contactId, receivedAt, conversationId),
             },
             ConditionExpression: 'attribute_not_exists(pk)',
           },
@@ -259,6 +261,9 @@ function contactUpsert(plan: StoredPlan, tables: InboundTables): TransactItem {
     update += ', #name = if_not_exists(#name, :name)';
     values[':name'] = contact.name;
   }
+  const listed = contactListingUpdate(route.accountId, contact);
+  update += `, ${listed.expression}`;
+  Object.assign(values, listed.values);
   return {
     Update: {
       TableName: tables.contacts,

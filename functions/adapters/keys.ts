@@ -48,4 +48,8 @@ export const listings = {
   ticketsOfOwner: (accountId: string, ownerId: string | null) => `TICKETS#${accountId}#OWNER#${ownerId ?? '-'}`,
   ticketsOfAccount: (accountId: string) => `TICKETS#${accountId}`,
   failed: () => 'INBOUND#FAILED',
+  /** Contact listings (index keys): by email (every contact), by name (named ones), and one contact's conversations. */
+  contactsByEmail: (accountId: string) => `CONTACTS#${accountId}#EMAIL`,
+  contactsByName: (accountId: string) => `CONTACTS#${accountId}#NAME`,
+  conversationsOfContact: (accountId: string, contactId: string) => `CONTACT#${accountId}#${contactId}#CONVERSATIONS`,
 } as const;

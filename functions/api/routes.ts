@@ -58,6 +58,9 @@ export const API_ROUTES: readonly ApiRoute[] = [
   { method: 'PATCH', path: '/tickets/{ticketId}', function: 'crm', auth: 'jwt', role: 'agent' },
   { method: 'GET', path: '/contacts/{contactId}', function: 'crm', auth: 'jwt', role: 'agent' },
   { method: 'PUT', path: '/contacts/{contactId}/owner', function: 'crm', auth: 'jwt', role: 'agent' },
+  { method: 'GET', path: '/contacts', function: 'crm', auth: 'jwt', role: 'agent' },
+  { method: 'PATCH', path: '/contacts/{contactId}', function: 'crm', auth: 'jwt', role: 'agent' },
+  { method: 'GET', path: '/contacts/{contactId}/conversations', function: 'crm', auth: 'jwt', role: 'agent' },
 
   // The link in a verification email: GET shows a confirm button (mail scanners prefetch links, so a GET
   // must not consume a single-use token); POST confirms.

@@ -9,7 +9,7 @@ import { z } from 'zod';
 import * as directory from '../../directory/schemas';
 import * as inboxes from '../../inboxes/schemas';
 import * as tickets from '../../tickets/schemas';
-import { contactOwnerSchema } from '../../contacts/schemas';
+import * as contacts from '../../contacts/schemas';
 import * as out from './responses';
 
 export interface Operation {
@@ -68,8 +68,11 @@ export const OPERATIONS: Readonly<Record<string, Operation>> = {
   'GET /tickets': { summary: 'Tickets, newest first, by pipeline, stage or owner', query: tickets.ticketListSchema, response: out.page('tickets', out.ticket) },
   'GET /tickets/{ticketId}': { summary: 'A ticket', response: out.ticket },
   'PATCH /tickets/{ticketId}': { summary: 'Rename, move, reprioritize or (un)assign a ticket', body: body(tickets.ticketChangesSchema, { stageId: 'waiting-on-us', ownerId: null }), response: out.ticket },
-  'GET /contacts/{contactId}': { summary: 'A contact', response: out.contact },
-  'PUT /contacts/{contactId}/owner': { summary: "Set or clear a contact's owner", body: body(contactOwnerSchema, { ownerId: 'usr_7f3k2' }), response: out.contact },
+  'GET /contacts/{contactId}': { summary: 'A contact with its newest conversations', response: out.contactWithConversations },
+  'PUT /contacts/{contactId}/owner': { summary: "Set or clear a contact's owner", body: body(contacts.contactOwnerSchema, { ownerId: 'usr_7f3k2' }), response: out.contact },
+  'GET /contacts': { summary: 'Contacts by email, or searched by email or name prefix', query: contacts.contactListSchema, response: out.page('contacts', out.contact) },
+  'PATCH /contacts/{contactId}': { summary: "Edit a contact's name", body: body(contacts.contactChangesSchema, { name: 'Rosa Díaz' }), response: out.contact },
+  'GET /contacts/{contactId}/conversations': { summary: "A contact's conversations, newest first", query: contacts.contactConversationsSchema, response: out.page('conversations', out.contactConversation) },
 
   'GET /verify': { summary: 'The link in a verification email: shows a button, uses nothing', query: inboxes.verificationTokenSchema, response: out.tokenStatus, html: true },
   'POST /verify': { summary: 'Verify the sender address (the button)', body: body(inboxes.verificationTokenSchema, { token: 'Zm9vYmFyYmF6' }), response: out.tokenStatus, html: true },

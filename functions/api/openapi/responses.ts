@@ -106,6 +106,24 @@ export const contact = z.object({
   createdAt: timestamp,
   lastMessageAt: timestamp.optional(),
   messageCount: z.number().int().optional(),
+  updatedAt: timestamp.optional(),
+});
+
+export const contactConversation = z.object({
+  conversationId: z.string(),
+  inboxId: z.string(),
+  subject: z.string().optional(),
+  status: z.string(),
+  assigneeId: z.string().nullable().optional(),
+  ticketId: z.string().optional(),
+  createdAt: timestamp,
+  lastMessageAt: timestamp.optional(),
+  messageCount: z.number().int().optional(),
+});
+
+export const contactWithConversations = contact.extend({
+  conversations: z.array(contactConversation).meta({ description: 'newest first, one page' }),
+  conversationsCursor: z.string().optional().meta({ description: 'continues with GET /contacts/{contactId}/conversations?cursor=' }),
 });
 
 export const tokenStatus = z.object({
@@ -130,5 +148,7 @@ export const RESPONSE_COMPONENTS: Readonly<Record<string, z.ZodType>> = {
   Pipeline: pipeline,
   Ticket: ticket,
   Contact: contact,
+  ContactConversation: contactConversation,
+  ContactWithConversations: contactWithConversations,
   TokenStatus: tokenStatus,
 };
