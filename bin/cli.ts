@@ -4,16 +4,19 @@
  *     Prints one JSON object on stdout. Exit 0 on success; 2 on bad usage; 1 when the file cannot be read.
  *   hosted-inbox token [--user EMAIL] [--account ID] [--api URL]
  *     Prints a bearer token for a user of the running local stack (`npm start`). Exit 1 if it cannot.
+ *   hosted-inbox create-account --name NAME --subdomain SUB --admin EMAIL [...]  (see create-account.ts)
  */
 import { createReadStream } from 'node:fs';
 import { access } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { explainMessage } from '../functions/inbound/explain';
+import { createAccountCommand, defaultCreateAccountDeps } from './create-account';
 import { LOCAL_TOKEN_PATH } from './local/http-api';
 
 const EXPLAIN_USAGE = 'usage: hosted-inbox explain FILE.eml [--trusted EMAIL]... [--inbox ADDRESS] [--domain DOMAIN]';
 const TOKEN_USAGE = 'usage: hosted-inbox token [--user EMAIL] [--account ID] [--api URL]';
-const USAGE = `${EXPLAIN_USAGE}\n${TOKEN_USAGE}`;
+const CREATE_ACCOUNT_USAGE = 'usage: hosted-inbox create-account --name NAME --subdomain SUBDOMAIN --admin EMAIL [--stack STACK | --table TABLE ...]';
+const USAGE = `${EXPLAIN_USAGE}\n${TOKEN_USAGE}\n${CREATE_ACCOUNT_USAGE}`;
 
 async function explain(args: string[]): Promise<number> {
   let parsed;
@@ -84,6 +87,7 @@ async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   if (command === 'explain') return explain(rest);
   if (command === 'token') return token(rest);
+  if (command === 'create-account') return createAccountCommand(rest, defaultCreateAccountDeps());
   process.stderr.write(`${USAGE}\n`);
   return 2;
 }

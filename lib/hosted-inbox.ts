@@ -147,6 +147,7 @@ export function createHostedInbox(
     identity: data.identity,
     jwtIssuer: jwt.issuer,
     jwtAudience: jwt.audience,
+    userPool: data.users?.userPool,
     allowedOrigins: config.allowedOrigins,
     apiThrottle: { rateLimit: config.apiRateLimit, burstLimit: config.apiBurstLimit },
     alarmEmail: config.alarmEmail,

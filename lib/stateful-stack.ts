@@ -55,6 +55,8 @@ export class StatefulStack extends Stack {
       });
     });
     new CfnOutput(this, 'MailBucketName', { value: this.data.bucket.bucketName });
+    // Read by `hosted-inbox create-account --stack <this stack>`.
+    new CfnOutput(this, 'InboxesTableName', { value: this.data.tables.inboxes.tableName });
 
     if (props.createUserPool ?? true) {
       this.users = new InboxUserPool(this, 'Users');

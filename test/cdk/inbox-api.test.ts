@@ -10,11 +10,13 @@ type Resource = { Type: string; Properties: Record<string, any>; DependsOn?: str
 const TABLE_ACCESS: Record<ApiFunctionName, Partial<Record<TableKey, 'read' | 'readWrite'>>> = {
   directory: { inboxes: 'readWrite' },
   inboxes: { inboxes: 'readWrite', tickets: 'read' },
-  crm: { tickets: 'readWrite', contacts: 'readWrite', inboxes: 'read' },
+  crm: { tickets: 'readWrite', contacts: 'readWrite', inboxes: 'read', conversations: 'read' },
   verification: { inboxes: 'readWrite' },
   openapi: {},
 };
 const SENDS_EMAIL: readonly ApiFunctionName[] = ['inboxes'];
+/** Functions that manage users in the Cognito pool (invited users get their sign-in). */
+const MANAGES_SIGN_INS: readonly ApiFunctionName[] = ['directory'];
 const PUBLIC_ROUTE_KEYS = ['GET /openapi.json', 'GET /verify', 'POST /verify'];
 
 const ofType = (resources: Record<string, Resource>, type: string) =>
@@ -140,7 +142,7 @@ describe('API functions', () => {
       // Only the OpenAPI function touches no table (its role keeps just the logging grants).
       expect(statements.length > 0).toBe(Object.keys(access).length > 0 || SENDS_EMAIL.includes(name));
       for (const statement of statements) {
-        for (const action of actionsOf(statement)) expect(action).toMatch(/^(dynamodb|ses):[A-Z]/);
+        for (const action of actionsOf(statement)) expect(action).toMatch(MANAGES_SIGN_INS.includes(name) ? /^(dynamodb|ses|cognito-idp):[A-Z]/ : /^(dynamodb|ses):[A-Z]/);
         for (const resource of resourcesOf(statement)) expect(resource).not.toBe('*');
       }
       const dynamo = statements.filter((s) => actionsOf(s).some((a) => a.startsWith('dynamodb:')));
@@ -197,9 +199,10 @@ describe('the crm function', () => {
     for (const write of WRITES) expect(actions).not.toContain(write);
   });
 
-  test('updates tickets and contacts, and cannot touch conversations', () => {
+  test('updates tickets and contacts, and only reads conversations (a contact\'s history)', () => {
     for (const key of ['tickets', 'contacts'] as const) expect(on(key).flatMap(actionsOf)).toEqual(expect.arrayContaining(['dynamodb:Query', 'dynamodb:UpdateItem']));
-    expect(on('conversations')).toEqual([]);
+    expect(on('conversations').flatMap(actionsOf)).toEqual(expect.arrayContaining(['dynamodb:Query']));
+    for (const write of WRITES) expect(on('conversations').flatMap(actionsOf)).not.toContain(write);
   });
 
   test('serves exactly the pipeline, ticket and contact routes', () => {
@@ -213,6 +216,9 @@ describe('the crm function', () => {
         'PATCH /tickets/{ticketId}',
         'GET /contacts/{contactId}',
         'PUT /contacts/{contactId}/owner',
+        'GET /contacts',
+        'PATCH /contacts/{contactId}',
+        'GET /contacts/{contactId}/conversations',
       ].sort(),
     );
   });
@@ -327,7 +333,20 @@ describe('Cognito user pool (default identity provider)', () => {
     expect(client.WriteAttributes.filter((a: string) => a.startsWith('custom:'))).toEqual([]);
   });
 
-  test('outputs: user pool and client ids, issuer, API URL', () => {
+  test('the directory function creates and removes users of the pool only (invited users sign in), told its id', () => {
+    const fn = application.api.functions.directory.function;
+    expect(appTemplate.toJSON().Resources[logicalId(fn)].Properties.Environment.Variables.USER_POOL_ID).toBeDefined();
+    const cognitoStatements = statementsOfRole(appTemplate, logicalId(fn.role!)).filter((s) => actionsOf(s).some((a) => a.startsWith('cognito-idp:')));
+    expect(cognitoStatements).toHaveLength(1);
+    expect(actionsOf(cognitoStatements[0]).sort()).toEqual(['cognito-idp:AdminCreateUser', 'cognito-idp:AdminDeleteUser']);
+    expect(JSON.stringify(resourcesOf(cognitoStatements[0]))).toContain(logicalId(users.userPool));
+    for (const other of API_FUNCTION_NAMES.filter((name) => name !== 'directory')) {
+      expect(statementsOfRole(appTemplate, logicalId(application.api.functions[other].function.role!)).flatMap(actionsOf).filter((a) => a.startsWith('cognito-idp:'))).toEqual([]);
+    }
+  });
+
+  test('outputs: user pool and client ids, issuer, API URL; the inboxes table for create-account --stack', () => {
+    dataTemplate.hasOutput('InboxesTableName', { Value: { Ref: logicalId(data.data.tables.inboxes) } });
     dataTemplate.hasOutput('UserPoolId', { Value: { Ref: logicalId(users.userPool) } });
     dataTemplate.hasOutput('UserPoolClientId', { Value: { Ref: logicalId(users.client) } });
     appTemplate.hasOutput('JwtIssuer', {
