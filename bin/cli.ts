@@ -5,18 +5,24 @@
  *   hosted-inbox token [--user EMAIL] [--account ID] [--api URL]
  *     Prints a bearer token for a user of the running local stack (`npm start`). Exit 1 if it cannot.
  *   hosted-inbox create-account --name NAME --subdomain SUB --admin EMAIL [...]  (see create-account.ts)
+ *   hosted-inbox mark-domain-verified DOMAIN
+ *     Local stack only: the sending domain's DNS records count as found (SES local has no identity API).
+ *     Exit 1 when no account connected the domain.
  */
 import { createReadStream } from 'node:fs';
 import { access } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { explainMessage } from '../functions/inbound/explain';
-import { createAccountCommand, defaultCreateAccountDeps } from './create-account';
+import { dynamo } from '../functions/commons/clients';
+import { LocalIdentities } from '../functions/adapters/local-identities';
+import { useLocalStack } from './local/cli-env';
 import { LOCAL_TOKEN_PATH } from './local/http-api';
 
 const EXPLAIN_USAGE = 'usage: hosted-inbox explain FILE.eml [--trusted EMAIL]... [--inbox ADDRESS] [--domain DOMAIN]';
 const TOKEN_USAGE = 'usage: hosted-inbox token [--user EMAIL] [--account ID] [--api URL]';
 const CREATE_ACCOUNT_USAGE = 'usage: hosted-inbox create-account --name NAME --subdomain SUBDOMAIN --admin EMAIL [--stack STACK | --table TABLE ...]';
-const USAGE = `${EXPLAIN_USAGE}\n${TOKEN_USAGE}\n${CREATE_ACCOUNT_USAGE}`;
+const MARK_DOMAIN_USAGE = 'usage: hosted-inbox mark-domain-verified DOMAIN   (local stack only)';
+const USAGE = `${EXPLAIN_USAGE}\n${TOKEN_USAGE}\n${CREATE_ACCOUNT_USAGE}\n${MARK_DOMAIN_USAGE}`;
 
 async function explain(args: string[]): Promise<number> {
   let parsed;
@@ -83,11 +89,36 @@ async function token(args: string[]): Promise<number> {
   return 0;
 }
 
+async function markDomainVerified(args: string[]): Promise<number> {
+  const [domain, ...extra] = args;
+  if (!domain || extra.length || domain.startsWith('-')) {
+    process.stderr.write(`${MARK_DOMAIN_USAGE}\n`);
+    return 2;
+  }
+  useLocalStack();
+  const identities = new LocalIdentities(dynamo(), process.env.INBOXES_TABLE!);
+  try {
+    if (await identities.markVerified(domain.trim().toLowerCase())) {
+      process.stdout.write(`${domain}: DNS records marked as found; GET /sending-domains/${domain} now answers "verified"\n`);
+      return 0;
+    }
+    process.stderr.write(`hosted-inbox mark-domain-verified: no account connected ${domain} (POST /sending-domains first)\n`);
+  } catch (error) {
+    process.stderr.write(`hosted-inbox mark-domain-verified: cannot reach the local stack (is \`npm start\` running?): ${(error as Error).message}\n`);
+  }
+  return 1;
+}
+
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   if (command === 'explain') return explain(rest);
   if (command === 'token') return token(rest);
-  if (command === 'create-account') return createAccountCommand(rest, defaultCreateAccountDeps());
+  if (command === 'create-account') {
+    // Loaded on demand (tsx's require hook): it brings the CloudFormation and Cognito clients.
+    const { createAccountCommand, defaultCreateAccountDeps } = require('./create-account') as typeof import('./create-account');
+    return createAccountCommand(rest, defaultCreateAccountDeps());
+  }
+  if (command === 'mark-domain-verified') return markDomainVerified(rest);
   process.stderr.write(`${USAGE}\n`);
   return 2;
 }

@@ -22,9 +22,8 @@ import { parseWith } from '../functions/api/http/request';
 import { createAccount } from '../functions/directory/accounts';
 import type { SignIns } from '../functions/directory/ports';
 import { newAccountSchema } from '../functions/directory/schemas';
-import { localAwsEnv } from './local/aws-servers';
+import { localDataDir, localStackEnvironment, useLocalStack } from './local/cli-env';
 import { LocalAuth, loadLocalAuth } from './local/local-auth';
-import { LOCAL_RESOURCE_ENV } from './local/provision';
 
 const CREATE_ACCOUNT_USAGE =
   'usage: hosted-inbox create-account --name NAME --subdomain SUBDOMAIN --admin EMAIL [--admin-name NAME] [--stack STACK | --table TABLE [--user-pool POOL_ID]]';
@@ -61,8 +60,7 @@ async function targetOf(values: { stack?: string; table?: string; 'user-pool'?: 
     return { table, userPoolId: values['user-pool'] ?? outputs[STACK_OUTPUTS.userPool], local: false };
   }
   if (values.table) return { table: values.table, userPoolId: values['user-pool'], local: false };
-  // Values already in the environment win (the tests' local stack runs on other ports).
-  for (const [name, value] of Object.entries(await deps.localEnvironment())) process.env[name] ??= value;
+  useLocalStack(await deps.localEnvironment());
   return { table: process.env.INBOXES_TABLE!, local: true };
 }
 
@@ -129,14 +127,8 @@ export function defaultCreateAccountDeps(): CreateAccountDeps {
     signIns: (userPoolId) => new CognitoSignIns(new CognitoIdentityProviderClient({}), userPoolId),
     dynamo,
     localAuth: () => loadLocalAuth(join(localDataDir(), 'local-auth.json')),
-    localEnvironment: async () => {
-      const port = (name: string, fallback: number) => `http://127.0.0.1:${process.env[name] ?? fallback}`;
-      return { ...localAwsEnv({ dynamodb: port('DYNAMODB_PORT', 8000), s3: port('S3_PORT', 4569), ses: port('SES_PORT', 8005) }), ...LOCAL_RESOURCE_ENV };
-    },
+    localEnvironment: async () => localStackEnvironment(),
     out: (text) => process.stdout.write(text),
     err: (text) => process.stderr.write(text),
   };
 }
-
-/** Where `npm start` keeps its data (and the key that signs local tokens). */
-export const localDataDir = () => process.env.HOSTED_INBOX_DATA ?? join(process.cwd(), '.local', 'data');

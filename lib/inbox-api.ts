@@ -10,6 +10,7 @@ import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as ses from 'aws-cdk-lib/aws-ses';
 import { Construct } from 'constructs';
 import { API_ROUTES, ApiFunctionName, ApiRoute, routeKey } from '../functions/api/routes';
@@ -99,6 +100,13 @@ const API_FUNCTIONS: Readonly<Record<ApiFunctionName, ApiFunctionSpec>> = {
         .bindTables({ tickets: tables.tickets }, 'read')
         .grantSendEmail(identity);
       fn.function.addEnvironment('SYSTEM_FROM', systemFrom(domain));
+      // Sending domains accounts connect (POST /sending-domains): SES identities of any name, created and read only.
+      fn.function.addToRolePolicy(
+        new iam.PolicyStatement({
+          actions: ['ses:CreateEmailIdentity', 'ses:GetEmailIdentity'],
+          resources: [Stack.of(fn.function).formatArn({ service: 'ses', resource: 'identity', resourceName: '*' })],
+        }),
+      );
     },
   },
   crm: {

@@ -20,6 +20,8 @@ export const LOCAL_RESOURCE_ENV: Record<string, string> = {
   MAIL_BUCKET: 'hosted-inbox-mail',
   RAW_MAIL_PREFIX: 'inbound/',
   INBOX_DOMAIN: 'inbox.localhost',
+  // aws-ses-v2-local has no identity API (calls to it never answer): sending domains use the local adapter.
+  SENDING_IDENTITIES: 'local',
 };
 
 /**

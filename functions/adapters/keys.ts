@@ -22,6 +22,12 @@ export const keys = {
   verificationSends: (accountId: string, address: string) => ({ pk: `ACCOUNT#${accountId}`, sk: `VERIFYSENDS#${address}` }),
   /** Routes a (normalized, untagged) forwarding address to its inbox; unique across all accounts. */
   address: (address: string) => ({ pk: `ADDRESS#${address}`, sk: 'ADDRESS' }),
+  /** A sending domain an account connected, in its partition. */
+  sendingDomain: (accountId: string, domain: string) => ({ pk: `ACCOUNT#${accountId}`, sk: `SENDINGDOMAIN#${domain}` }),
+  /** Claims a sending domain for one account; unique across all accounts. */
+  sendingDomainClaim: (domain: string) => ({ pk: `SENDINGDOMAIN#${domain}`, sk: 'SENDINGDOMAIN' }),
+  /** The local stack's stand-in for an SES domain identity (SES local has no identity API). */
+  localIdentity: (domain: string) => ({ pk: `LOCALIDENTITY#${domain}`, sk: 'LOCALIDENTITY' }),
   contact: (accountId: string, contactId: string) => ({ pk: `ACCOUNT#${accountId}`, sk: `CONTACT#${contactId}` }),
   conversation: (conversationId: string) => ({ pk: `CONV#${conversationId}`, sk: 'CONV' }),
   message: (conversationId: string, receivedAt: string, messageId: string) => ({
@@ -37,7 +43,7 @@ export const keys = {
 export const MESSAGE_SK_PREFIX = 'MSG#';
 
 /** Sort-key prefixes of the item types listed per account (Query with begins_with). */
-export const ACCOUNT_ITEMS = { user: 'USER#', team: 'TEAM#', inbox: 'INBOX#', pipeline: 'PIPELINE#' } as const;
+export const ACCOUNT_ITEMS = { user: 'USER#', team: 'TEAM#', inbox: 'INBOX#', pipeline: 'PIPELINE#', sendingDomain: 'SENDINGDOMAIN#' } as const;
 
 export const listings = {
   conversations: (inboxId: string) => `INBOX#${inboxId}#CONVERSATIONS`,

@@ -49,6 +49,9 @@ export const API_ROUTES: readonly ApiRoute[] = [
   { method: 'PUT', path: '/inboxes/{inboxId}/forwarding-address', function: 'inboxes', auth: 'jwt', role: 'admin' },
   { method: 'POST', path: '/inboxes/{inboxId}/connect', function: 'inboxes', auth: 'jwt', role: 'admin' },
   { method: 'PUT', path: '/inboxes/{inboxId}/trusted-forwarders', function: 'inboxes', auth: 'jwt', role: 'admin' },
+  { method: 'POST', path: '/sending-domains', function: 'inboxes', auth: 'jwt', role: 'admin' },
+  { method: 'GET', path: '/sending-domains', function: 'inboxes', auth: 'jwt', role: 'agent' },
+  { method: 'GET', path: '/sending-domains/{domain}', function: 'inboxes', auth: 'jwt', role: 'agent' },
 
   { method: 'GET', path: '/pipelines', function: 'crm', auth: 'jwt', role: 'agent' },
   { method: 'POST', path: '/pipelines', function: 'crm', auth: 'jwt', role: 'admin' },

@@ -9,6 +9,8 @@ import { DynamoPipelines } from '../adapters/dynamo-pipelines';
 import { DynamoVerifications } from '../adapters/dynamo-verifications';
 import { SesMailer } from '../adapters/ses-mailer';
 import type { VerificationContext } from '../inboxes/verification';
+import { isVerifiedDomain } from '../domains/use-cases';
+import { domainContext } from './inboxes/sending-domains';
 
 /** Six characters of a-z0-9 (about 31 bits): a generated address is unique without looking clumsy. */
 const randomSuffix = () => Array.from(randomBytes(6), (byte) => 'abcdefghijklmnopqrstuvwxyz0123456789'[byte % 36]).join('');
@@ -35,6 +37,7 @@ export function setupContext(): VerificationContext {
     newId,
     randomSuffix,
     now: () => new Date(),
+    verifiedDomain: (scope, domain) => isVerifiedDomain(domainContext(), scope, domain),
   };
   return context;
 }

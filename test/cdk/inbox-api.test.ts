@@ -174,10 +174,15 @@ describe('API functions', () => {
         expect(sesStatements).toEqual([]);
         return;
       }
-      expect(sesStatements).toHaveLength(1);
-      expect(actionsOf(sesStatements[0]).sort()).toEqual(['ses:SendEmail', 'ses:SendRawEmail']);
-      const [identityArn] = resourcesOf(sesStatements[0]);
-      expect(resourcesOf(sesStatements[0])).toHaveLength(1);
+      // Sending as the domain identity; creating and reading the identities of domains accounts connect.
+      expect(sesStatements).toHaveLength(2);
+      const sending = sesStatements.find((s) => actionsOf(s).includes('ses:SendEmail'))!;
+      const identities = sesStatements.find((s) => actionsOf(s).includes('ses:CreateEmailIdentity'))!;
+      expect(actionsOf(sending).sort()).toEqual(['ses:SendEmail', 'ses:SendRawEmail']);
+      expect(actionsOf(identities).sort()).toEqual(['ses:CreateEmailIdentity', 'ses:GetEmailIdentity']);
+      expect(JSON.stringify(resourcesOf(identities))).toContain(':identity/*');
+      const [identityArn] = resourcesOf(sending);
+      expect(resourcesOf(sending)).toHaveLength(1);
       const arnText = JSON.stringify(identityArn);
       expect(arnText).toContain(':identity/');
       expect(arnText).toContain(`ExportsOutputRef${logicalId(data.identity)}`);

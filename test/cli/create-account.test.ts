@@ -4,11 +4,9 @@
  * outputs and the Cognito pool replaced (no local CloudFormation or Cognito exists) and the records written
  * to the local DynamoDB. Also the sign-in of users invited with POST /users' use case.
  */
-import { execFile } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { dynamo } from '../../functions/commons/clients';
 import { config } from '../../functions/commons/env';
 import { newId } from '../../functions/commons/ids';
@@ -19,18 +17,15 @@ import { loadLocalAuth } from '../../bin/local/local-auth';
 import { startLocalHttpApi } from '../../bin/local/http-api';
 import { localIdentity } from '../../bin/local/seed';
 import { call } from '../support/api';
+import { runCli } from '../support/cli';
 import { FakeSignIns } from '../support/fake-sign-ins';
 import { directory, uniqueId } from '../support/stack';
 
+/** Each run starts a Node process that compiles the CLI: slow on a loaded machine (a limit, not a timing). */
+const CLI_TIMEOUT = 120_000;
 const dataDir = mkdtempSync(join(tmpdir(), 'hosted-inbox-cli-'));
 
-const run = (...args: string[]) =>
-  promisify(execFile)(process.execPath, [join(__dirname, '../../bin/hosted-inbox.js'), 'create-account', ...args], {
-    env: { ...process.env, HOSTED_INBOX_DATA: dataDir, NODE_NO_WARNINGS: '1' },
-  }).then(
-    ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
-    (error: { code: number; stdout: string; stderr: string }) => ({ code: error.code, stdout: error.stdout, stderr: error.stderr }),
-  );
+const run = (...args: string[]) => runCli(['create-account', ...args], { HOSTED_INBOX_DATA: dataDir });
 
 describe('locally (no --stack): the real command line against the local stack', () => {
   it('creates the account and its admin, and prints a token that works as that admin', async () => {
@@ -59,7 +54,7 @@ describe('locally (no --stack): the real command line against the local stack', 
     expect(again.code).toBe(1);
     expect(again.stdout).toBe('');
     expect(again.stderr).toContain(`the subdomain ${subdomain} belongs to another account`);
-  });
+  }, CLI_TIMEOUT);
 
   it.each([
     ['no subdomain', ['--name', 'Acme', '--admin', 'a@acme.example'], '--subdomain: is required'],
@@ -74,7 +69,7 @@ describe('locally (no --stack): the real command line against the local stack', 
     expect(stdout).toBe('');
     expect(stderr).toContain(message);
     expect(stderr).toContain('usage: hosted-inbox create-account');
-  });
+  }, CLI_TIMEOUT);
 });
 
 describe('against a deployment (--stack or --table): records in the table, the admin signed in to the pool', () => {

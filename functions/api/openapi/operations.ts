@@ -10,6 +10,7 @@ import * as directory from '../../directory/schemas';
 import * as inboxes from '../../inboxes/schemas';
 import * as tickets from '../../tickets/schemas';
 import * as contacts from '../../contacts/schemas';
+import * as domains from '../../domains/schemas';
 import * as out from './responses';
 
 export interface Operation {
@@ -73,6 +74,9 @@ export const OPERATIONS: Readonly<Record<string, Operation>> = {
   'GET /contacts': { summary: 'Contacts by email, or searched by email or name prefix', query: contacts.contactListSchema, response: out.page('contacts', out.contact) },
   'PATCH /contacts/{contactId}': { summary: "Edit a contact's name", body: body(contacts.contactChangesSchema, { name: 'Rosa Díaz' }), response: out.contact },
   'GET /contacts/{contactId}/conversations': { summary: "A contact's conversations, newest first", query: contacts.contactConversationsSchema, response: out.page('conversations', out.contactConversation) },
+  'POST /sending-domains': { summary: "Connect the account's own domain for sending (201; 200 when already connected)", body: body(domains.newSendingDomainSchema, { domain: 'acme.example' }), status: 201, response: out.sendingDomain },
+  'GET /sending-domains': { summary: "The account's sending domains", response: z.object({ domains: z.array(out.sendingDomain) }) },
+  'GET /sending-domains/{domain}': { summary: 'A sending domain, with the status the email service reports now', response: out.sendingDomain },
 
   'GET /verify': { summary: 'The link in a verification email: shows a button, uses nothing', query: inboxes.verificationTokenSchema, response: out.tokenStatus, html: true },
   'POST /verify': { summary: 'Verify the sender address (the button)', body: body(inboxes.verificationTokenSchema, { token: 'Zm9vYmFyYmF6' }), response: out.tokenStatus, html: true },

@@ -126,6 +126,18 @@ export const contactWithConversations = contact.extend({
   conversationsCursor: z.string().optional().meta({ description: 'continues with GET /contacts/{contactId}/conversations?cursor=' }),
 });
 
+export const sendingDomain = z.object({
+  domain: z.string(),
+  accountId: z.string(),
+  status: z.enum(['pending', 'verified', 'failed', 'temporary-failure', 'not-started']).meta({ description: 'as the email service (SES) reports it' }),
+  dkimTokens: z.array(z.string()),
+  createdAt: timestamp,
+  verifiedAt: timestamp.optional(),
+  records: z
+    .array(z.object({ purpose: z.enum(['dkim', 'spf', 'dmarc']), type: z.enum(['CNAME', 'TXT']), name: z.string(), value: z.string(), required: z.boolean() }))
+    .meta({ description: 'DNS records to publish: three DKIM CNAMEs (required), SPF and DMARC (recommended)' }),
+});
+
 export const tokenStatus = z.object({
   status: z.enum(['valid', 'verified', 'invalid', 'expired', 'used', 'superseded']),
   address: z.string().optional().meta({ description: 'for valid and verified tokens' }),
@@ -151,4 +163,5 @@ export const RESPONSE_COMPONENTS: Readonly<Record<string, z.ZodType>> = {
   ContactConversation: contactConversation,
   ContactWithConversations: contactWithConversations,
   TokenStatus: tokenStatus,
+  SendingDomain: sendingDomain,
 };
