@@ -27,6 +27,29 @@ const dataDir = mkdtempSync(join(tmpdir(), 'hosted-inbox-cli-'));
 
 const run = (...args: string[]) => runCli(['create-account', ...args], { HOSTED_INBOX_DATA: dataDir });
 
+/** Dependencies of an in-process run: the stack outputs and the pool replaced, records in the local DynamoDB. */
+function deps(outputs: Record<string, string>, signIns = new FakeSignIns()) {
+  const printed = { out: '', err: '' };
+  const stacks: string[] = [];
+  const pools: string[] = [];
+  const fake: CreateAccountDeps = {
+    stackOutputs: async (stack) => {
+      stacks.push(stack);
+      return outputs;
+    },
+    signIns: (pool) => {
+      pools.push(pool);
+      return signIns;
+    },
+    dynamo,
+    localAuth: () => Promise.reject(new Error('no local token for a deployment')),
+    localEnvironment: () => Promise.reject(new Error('not local')),
+    out: (text) => (printed.out += text),
+    err: (text) => (printed.err += text),
+  };
+  return { fake, printed, stacks, pools, signIns };
+}
+
 describe('locally (no --stack): the real command line against the local stack', () => {
   it('creates the account and its admin, and prints a token that works as that admin', async () => {
     const subdomain = uniqueId('acme');
@@ -56,45 +79,34 @@ describe('locally (no --stack): the real command line against the local stack', 
     expect(again.stderr).toContain(`the subdomain ${subdomain} belongs to another account`);
   }, CLI_TIMEOUT);
 
+  it('refuses an unknown flag with exit 2 and the usage, creating nothing', async () => {
+    const { code, stdout, stderr } = await run('--name', 'Acme', '--subdomain', 'acme', '--admin', 'a@acme.example', '--role', 'x');
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr).toContain("Unknown option '--role'");
+    expect(stderr).toContain('usage: hosted-inbox create-account');
+  }, CLI_TIMEOUT);
+});
+
+describe('bad usage (in process)', () => {
   it.each([
     ['no subdomain', ['--name', 'Acme', '--admin', 'a@acme.example'], '--subdomain: is required'],
     ['a subdomain that is no DNS label', ['--name', 'Acme', '--subdomain', 'acme.corp', '--admin', 'a@acme.example'], '--subdomain: must be a DNS label'],
     ['an admin that is no email', ['--name', 'Acme', '--subdomain', 'acme', '--admin', 'alice'], '--admin: must be an email address'],
     ['a line break in the name', ['--name', 'Acme\r\nX', '--subdomain', 'acme', '--admin', 'a@acme.example'], '--name: must not contain line breaks'],
-    ['an unknown flag', ['--name', 'Acme', '--subdomain', 'acme', '--admin', 'a@acme.example', '--role', 'x'], "Unknown option '--role'"],
     ['--stack with --table', ['--name', 'Acme', '--subdomain', 'acme', '--admin', 'a@acme.example', '--stack', 'S', '--table', 'T'], 'not both'],
-  ])('refuses %s with exit 2, naming the flag, creating nothing', async (_what, args, message) => {
-    const { code, stdout, stderr } = await run(...args);
-    expect(code).toBe(2);
-    expect(stdout).toBe('');
-    expect(stderr).toContain(message);
-    expect(stderr).toContain('usage: hosted-inbox create-account');
-  }, CLI_TIMEOUT);
+    ['--user-pool alone', ['--name', 'Acme', '--subdomain', 'acme', '--admin', 'a@acme.example', '--user-pool', 'P'], '--user-pool needs --table'],
+  ])('refuses %s with exit 2, naming the flag, asking nothing of AWS', async (_what, args, message) => {
+    const setup = deps({ InboxesTableName: config().tables.inboxes, UserPoolId: 'pool' });
+    expect(await createAccountCommand(args, setup.fake)).toBe(2);
+    expect(setup.printed.out).toBe('');
+    expect(setup.printed.err).toContain(message);
+    expect(setup.printed.err).toContain('usage: hosted-inbox create-account');
+    expect([setup.stacks, setup.pools, setup.signIns.users.size]).toEqual([[], [], 0]);
+  });
 });
 
 describe('against a deployment (--stack or --table): records in the table, the admin signed in to the pool', () => {
-  function deps(outputs: Record<string, string>, signIns = new FakeSignIns()) {
-    const printed = { out: '', err: '' };
-    const stacks: string[] = [];
-    const pools: string[] = [];
-    const fake: CreateAccountDeps = {
-      stackOutputs: async (stack) => {
-        stacks.push(stack);
-        return outputs;
-      },
-      signIns: (pool) => {
-        pools.push(pool);
-        return signIns;
-      },
-      dynamo,
-      localAuth: () => Promise.reject(new Error('no local token for a deployment')),
-      localEnvironment: () => Promise.reject(new Error('not local')),
-      out: (text) => (printed.out += text),
-      err: (text) => (printed.err += text),
-    };
-    return { fake, printed, stacks, pools, signIns };
-  }
-
   it('--stack reads the table and pool from the stack outputs; the Cognito user carries the two claims', async () => {
     const subdomain = uniqueId('globex');
     const setup = deps({ InboxesTableName: config().tables.inboxes, UserPoolId: 'us-east-1_Pool' });
