@@ -8,20 +8,27 @@
  *   hosted-inbox reconcile [--min-age MINUTES] [--max-age DAYS]
  *     Files raw mail that has no receipt; prints the report as JSON. Against the environment's tables and
  *     bucket, or the local stack's (`npm start`) when MAIL_BUCKET is unset. Exit 1 when some could not be filed.
+ *   hosted-inbox create-account --name NAME --subdomain SUB --admin EMAIL [...]  (see create-account.ts)
+ *   hosted-inbox mark-domain-verified DOMAIN
+ *     Local stack only: the sending domain's DNS records count as found (SES local has no identity API).
+ *     Exit 1 when no account connected the domain.
  */
 import { createReadStream } from 'node:fs';
 import { access } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { explainMessage } from '../functions/inbound/explain';
 import { reconcileFromEnvironment } from '../functions/inbound/reconcile-handler';
-import { localAwsEnv } from './local/aws-servers';
+import { dynamo } from '../functions/commons/clients';
+import { LocalIdentities } from '../functions/adapters/local-identities';
+import { localStackEnvironment, useLocalStack } from './local/cli-env';
 import { LOCAL_TOKEN_PATH } from './local/http-api';
-import { LOCAL_RESOURCE_ENV } from './local/provision';
 
 const EXPLAIN_USAGE = 'usage: hosted-inbox explain FILE.eml [--trusted EMAIL]... [--inbox ADDRESS] [--domain DOMAIN]';
 const TOKEN_USAGE = 'usage: hosted-inbox token [--user EMAIL] [--account ID] [--api URL]';
 const RECONCILE_USAGE = 'usage: hosted-inbox reconcile [--min-age MINUTES] [--max-age DAYS]';
-const USAGE = `${EXPLAIN_USAGE}\n${TOKEN_USAGE}\n${RECONCILE_USAGE}`;
+const CREATE_ACCOUNT_USAGE = 'usage: hosted-inbox create-account --name NAME --subdomain SUBDOMAIN --admin EMAIL [--stack STACK | --table TABLE ...]';
+const MARK_DOMAIN_USAGE = 'usage: hosted-inbox mark-domain-verified DOMAIN   (local stack only)';
+const USAGE = `${EXPLAIN_USAGE}\n${TOKEN_USAGE}\n${RECONCILE_USAGE}\n${CREATE_ACCOUNT_USAGE}\n${MARK_DOMAIN_USAGE}`;
 
 async function explain(args: string[]): Promise<number> {
   let parsed;
@@ -102,11 +109,8 @@ async function reconcile(args: string[]): Promise<number> {
     process.stderr.write(`${RECONCILE_USAGE}\n`);
     return 2;
   }
-  if (!process.env.MAIL_BUCKET) {
-    // The stack `npm start` runs, on its default ports (or the ones its environment variables chose).
-    const endpoint = (name: string, fallback: number) => `http://127.0.0.1:${process.env[name] ?? fallback}`;
-    Object.assign(process.env, localAwsEnv({ dynamodb: endpoint('DYNAMODB_PORT', 8000), s3: endpoint('S3_PORT', 4569), ses: endpoint('SES_PORT', 8005) }), LOCAL_RESOURCE_ENV);
-  }
+  // Without a bucket named, the stack `npm start` runs, on its default ports (or the ones its environment variables chose).
+  if (!process.env.MAIL_BUCKET) Object.assign(process.env, localStackEnvironment());
   try {
     const report = await reconcileFromEnvironment({ minAgeMs: minutes * 60_000, maxAgeMs: days * 24 * 3600_000 });
     process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
@@ -117,11 +121,37 @@ async function reconcile(args: string[]): Promise<number> {
   }
 }
 
+async function markDomainVerified(args: string[]): Promise<number> {
+  const [domain, ...extra] = args;
+  if (!domain || extra.length || domain.startsWith('-')) {
+    process.stderr.write(`${MARK_DOMAIN_USAGE}\n`);
+    return 2;
+  }
+  useLocalStack();
+  const identities = new LocalIdentities(dynamo(), process.env.INBOXES_TABLE!);
+  try {
+    if (await identities.markVerified(domain.trim().toLowerCase())) {
+      process.stdout.write(`${domain}: DNS records marked as found; GET /sending-domains/${domain} now answers "verified"\n`);
+      return 0;
+    }
+    process.stderr.write(`hosted-inbox mark-domain-verified: no account connected ${domain} (POST /sending-domains first)\n`);
+  } catch (error) {
+    process.stderr.write(`hosted-inbox mark-domain-verified: cannot reach the local stack (is \`npm start\` running?): ${(error as Error).message}\n`);
+  }
+  return 1;
+}
+
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   if (command === 'explain') return explain(rest);
   if (command === 'token') return token(rest);
   if (command === 'reconcile') return reconcile(rest);
+  if (command === 'create-account') {
+    // Loaded on demand (tsx's require hook): it brings the CloudFormation and Cognito clients.
+    const { createAccountCommand, defaultCreateAccountDeps } = require('./create-account') as typeof import('./create-account');
+    return createAccountCommand(rest, defaultCreateAccountDeps());
+  }
+  if (command === 'mark-domain-verified') return markDomainVerified(rest);
   process.stderr.write(`${USAGE}\n`);
   return 2;
 }

@@ -185,6 +185,7 @@ export function createHostedInbox(
     tables: data.data.tables,
     jwtIssuer: jwt.issuer,
     jwtAudience: jwt.audience,
+    userPool: data.users?.userPool,
     allowedOrigins: config.allowedOrigins,
     apiThrottle: { rateLimit: config.apiRateLimit, burstLimit: config.apiBurstLimit },
     alarmEmail: config.alarmEmail,

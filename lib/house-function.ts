@@ -230,17 +230,30 @@ export class HouseFunction extends Construct implements iam.IGrantable {
     return this.grantSendEmail(undefined, "the sender is each inbox's address, checked by SES against this account's verified identities.");
   }
 
+  /**
+   * SES identity actions on any identity of the account: the domains accounts connect have names chosen at run
+   * time, so no fixed ARN names them. Never sending, never deleting.
+   */
+  grantEmailIdentities(actions: readonly ('ses:CreateEmailIdentity' | 'ses:GetEmailIdentity')[]): this {
+    this.function.addToRolePolicy(new iam.PolicyStatement({ actions: [...actions], resources: [this.identitiesArn()] }));
+    this.suppressWildcards('Sending domains are connected by accounts at run time: their SES identities have no name known at deploy time.', [':identity/*']);
+    return this;
+  }
+
   private grantSendEmail(conditions: Record<string, unknown> | undefined, senderReason: string): this {
-    const stack = Stack.of(this);
     this.function.addToRolePolicy(
       new iam.PolicyStatement({
         actions: ['ses:SendEmail'],
-        resources: [stack.formatArn({ service: 'ses', resource: 'identity', resourceName: '*', arnFormat: ArnFormat.SLASH_RESOURCE_NAME })],
+        resources: [this.identitiesArn()],
         conditions,
       }),
     );
     this.suppressWildcards(`SES authorizes a send against the sender's identity and, in the sandbox, each recipient's verified identity; ${senderReason}`, [':identity/*']);
     return this;
+  }
+
+  private identitiesArn(): string {
+    return Stack.of(this).formatArn({ service: 'ses', resource: 'identity', resourceName: '*', arnFormat: ArnFormat.SLASH_RESOURCE_NAME });
   }
 
   /** Accepts cdk-nag's IAM5 for resources ending in these wildcards, for the reason given. */

@@ -53,6 +53,11 @@ export interface InboxApiProps {
   /** Accepted audiences (`aud` or `client_id` claim), e.g. the user pool client id. */
   readonly jwtAudience: readonly string[];
   /**
+   * Where invited users (`POST /users`) get their sign-in: the directory function may create and remove its users.
+   * @default - none: users are only recorded (another identity provider issues their tokens)
+   */
+  readonly userPool?: cognito.IUserPool;
+  /**
    * Browser origins allowed to call the API (CORS), e.g. `https://app.example.com`.
    * @default - no CORS configuration: browsers on other origins cannot call the API
    */
@@ -102,7 +107,12 @@ interface ApiFunctionSpec {
 const API_FUNCTIONS: Readonly<Record<ApiFunctionName, ApiFunctionSpec>> = {
   directory: {
     description: 'API: the caller, the account, users and teams',
-    bind: (fn, { tables }) => fn.bindTables({ inboxes: tables.inboxes }, 'readWrite'),
+    bind: (fn, { tables, userPool }) => {
+      fn.bindTables({ inboxes: tables.inboxes }, 'readWrite');
+      if (!userPool) return;
+      fn.function.addEnvironment('USER_POOL_ID', userPool.userPoolId);
+      userPool.grant(fn.function, 'cognito-idp:AdminCreateUser', 'cognito-idp:AdminDeleteUser');
+    },
   },
   inboxes: {
     description: 'API: inboxes, channels, forwarding and sender addresses',
@@ -112,17 +122,19 @@ const API_FUNCTIONS: Readonly<Record<ApiFunctionName, ApiFunctionSpec>> = {
         .bindTables({ tickets: tables.tickets }, ['GetItem', 'Query'])
         .grantSendEmailFrom(systemFromAddress(domain));
       fn.function.addEnvironment('SYSTEM_FROM', systemFrom(domain));
+      // Sending domains accounts connect (POST /sending-domains): SES identities created and read.
+      fn.grantEmailIdentities(['ses:CreateEmailIdentity', 'ses:GetEmailIdentity']);
     },
   },
   crm: {
     description: 'API: ticket pipelines, tickets and contacts',
-    // Tickets are read and updated, pipelines put; contacts read and given an owner; the inboxes table only
-    // to check that an owner is a user of the account.
+    // Tickets are read and updated, pipelines put; contacts listed, read, renamed and given an owner; the
+    // inboxes table only to check that an owner is a user of the account; conversations to list a contact's.
     bind: (fn, { tables }) =>
       fn
         .bindTables({ tickets: tables.tickets }, ['GetItem', 'Query', 'PutItem', 'UpdateItem'])
-        .bindTables({ contacts: tables.contacts }, ['GetItem', 'UpdateItem'])
-        .bindTables({ inboxes: tables.inboxes }, 'read'),
+        .bindTables({ contacts: tables.contacts }, ['GetItem', 'Query', 'UpdateItem'])
+        .bindTables({ inboxes: tables.inboxes, conversations: tables.conversations }, 'read'),
   },
   verification: {
     description: 'API: the public link that confirms a sender address',

@@ -59,6 +59,8 @@ export class StatefulStack extends Stack {
       });
     });
     new CfnOutput(this, 'MailBucketName', { value: this.data.bucket.bucketName });
+    // Read by `hosted-inbox create-account --stack <this stack>`.
+    new CfnOutput(this, 'InboxesTableName', { value: this.data.tables.inboxes.tableName });
 
     NagSuppressions.addResourceSuppressions(this.data.bucket, [
       {

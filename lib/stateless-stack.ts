@@ -3,6 +3,7 @@
  * (the queues hold only pointers to stored mail), so it can be destroyed and redeployed freely.
  */
 import * as path from 'path';
+import * as cognito from 'aws-cdk-lib/aws-cognito';
 import { CfnOutput, CrossStackReferences, Duration, ReferenceStrength, Stack, StackProps } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -32,6 +33,11 @@ export interface StatelessStackProps extends StackProps {
   readonly jwtIssuer: string;
   /** Audiences of the tokens the API accepts (e.g. the user pool client id). */
   readonly jwtAudience: readonly string[];
+  /**
+   * The user pool invited users get their sign-in in.
+   * @default - none
+   */
+  readonly userPool?: cognito.IUserPool;
   /**
    * Browser origins allowed to call the API.
    * @default - none: no CORS
@@ -118,6 +124,7 @@ export class StatelessStack extends Stack {
       mailBucket: props.bucket,
       jwtIssuer: props.jwtIssuer,
       jwtAudience: props.jwtAudience,
+      userPool: props.userPool,
       allowedOrigins: props.allowedOrigins,
       throttle: props.apiThrottle,
       entries: props.apiEntries,

@@ -30,24 +30,10 @@ export interface LocalAws {
   stop(): Promise<void>;
 }
 
-export const LOCAL_REGION = 'us-east-1';
-/** s3rver accepts exactly these credentials; the other emulators accept any. */
-const LOCAL_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
+// The environment is in its own module: commands beside `npm start` need it without these servers' packages.
+import { LOCAL_CREDENTIALS, LOCAL_REGION, localAwsEnv } from './aws-env';
 
-export function localAwsEnv(endpoints: LocalAws['endpoints']): Record<string, string> {
-  return {
-    AWS_REGION: LOCAL_REGION,
-    AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
-    AWS_ENDPOINT_URL_DYNAMODB: endpoints.dynamodb,
-    AWS_ENDPOINT_URL_S3: endpoints.s3,
-    AWS_ENDPOINT_URL_SES: endpoints.ses,
-    AWS_ENDPOINT_URL_SESV2: endpoints.ses,
-    // Without these, s3rver stores streamed uploads with the SDK's chunk framing inside the object.
-    AWS_REQUEST_CHECKSUM_CALCULATION: 'WHEN_REQUIRED',
-    AWS_RESPONSE_CHECKSUM_VALIDATION: 'WHEN_REQUIRED',
-  };
-}
+export { LOCAL_REGION, localAwsEnv };
 
 export async function startLocalAws(options: LocalAwsOptions = {}): Promise<LocalAws> {
   const [dynamodbPort, s3Port, sesPort] = await Promise.all([

@@ -6,9 +6,9 @@ import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { BY_ASSIGNEE_INDEX, BY_INBOX_ASSIGNEE_INDEX, BY_PARENT_INDEX, BY_STATUS_INDEX, IndexDesign } from '../commons/table-design';
 import type { Conversation, ConversationStatus, Note, StoredMessage } from '../conversations/model';
-import { ChangedMeanwhile, ConversationStore, InvalidCursor, Listing, Page, ViewCounts } from '../conversations/ports';
+import { ChangedMeanwhile, ConversationStore, Listing, Page, ViewCounts } from '../conversations/ports';
 import { batchGet, keyString } from './batch-get';
-import { CursorKey, cursorKey, encodeCursor } from './cursors';
+import { decodeCursor, Key, queryPage } from './cursors';
 import { assignedCountAttribute, assigneeCondition, openAssignedItems, VIEW_COUNT_SHARDS, viewCountItem, viewKeyClauses } from './conversation-items';
 import { keys, listings, MESSAGE_SK_PREFIX, NOTE_SK_PREFIX } from './keys';
 
@@ -28,14 +28,11 @@ function listingIndex(listing: Listing): { index: IndexDesign; partition: string
   }
 }
 
-/** The start key in `cursor`, if it continues this very listing; else InvalidCursor. */
-function decodeCursor(cursor: string, index: IndexDesign, partition: string): CursorKey {
-  const start = cursorKey(cursor, ['pk', 'sk', index.partitionKey, index.sortKey]);
-  if (!start) throw new InvalidCursor();
-  // This listing's partition, a conversation item, and that conversation's place in the listing.
-  if (start[index.partitionKey] !== partition || start.sk !== 'CONV' || !start.pk.startsWith('CONV#')) throw new InvalidCursor();
-  if (!start[index.sortKey].endsWith(`#${start.pk.slice('CONV#'.length)}`)) throw new InvalidCursor();
-  return start;
+/** This listing's partition, a conversation item, and that conversation's place in the listing; else InvalidCursor. */
+function startOf(cursor: string, index: IndexDesign, partition: string): Key {
+  return decodeCursor(cursor, index, (start) =>
+    start[index.partitionKey] === partition && start.sk === 'CONV' && start.pk.startsWith('CONV#') && start[index.sortKey].endsWith(`#${start.pk.slice('CONV#'.length)}`),
+  );
 }
 
 const conversationFrom = (item: Row): Conversation => ({ ...(item as unknown as Conversation), assigneeId: (item.assigneeId as string | null | undefined) ?? null });
@@ -155,26 +152,12 @@ export class DynamoConversations implements ConversationStore {
     return !!(await this.get(this.tables.inboxes, keys.inbox(accountId, inboxId)));
   }
 
-  /** One page of a view: a Query on its index, newest activity first, one more item to know a next page exists. */
+  /** One page of a view: a Query on its index, newest activity first. */
   async list(listing: Listing, page: Page): Promise<{ conversations: Conversation[]; cursor?: string }> {
     const { index, partition } = listingIndex(listing);
-    const result = await this.client.send(
-      new QueryCommand({
-        TableName: this.tables.conversations,
-        IndexName: index.indexName,
-        KeyConditionExpression: '#partition = :partition',
-        ExpressionAttributeNames: { '#partition': index.partitionKey },
-        ExpressionAttributeValues: { ':partition': partition },
-        ScanIndexForward: false,
-        Limit: page.limit + 1,
-        ExclusiveStartKey: page.cursor === undefined ? undefined : decodeCursor(page.cursor, index, partition),
-      }),
-    );
-    const items = result.Items ?? [];
-    if (items.length <= page.limit) return { conversations: items.map(conversationFrom) };
-    const last = items[page.limit - 1];
-    const cursor = encodeCursor(Object.fromEntries(['pk', 'sk', index.partitionKey, index.sortKey].map((name) => [name, String(last[name])])));
-    return { conversations: items.slice(0, page.limit).map(conversationFrom), cursor };
+    const start = page.cursor === undefined ? undefined : startOf(page.cursor, index, partition);
+    const found = await queryPage(this.client, { table: this.tables.conversations, index, partition, newestFirst: true }, { limit: page.limit, start });
+    return { conversations: found.items.map(conversationFrom), cursor: found.cursor };
   }
 
   /** One BatchGetItem of the inbox's count shards, summed. */

@@ -7,7 +7,7 @@ import { DynamoDBDocumentClient, GetCommand, PutCommand, TransactWriteCommand } 
 import { setExpression, updateExisting } from './item-updates';
 import { listAccountItems } from './account-items';
 import { Account, LEGACY_ROLE, Role, Team, User } from '../directory/model';
-import { ActorNotAdmin, DirectoryStore, EmailInUse, TeamChanges, UserChanges } from '../directory/ports';
+import { AccountStore, ActorNotAdmin, DirectoryStore, EmailInUse, SubdomainTaken, TeamChanges, UserChanges } from '../directory/ports';
 import { routingAddress } from '../inbound/domain/addresses';
 import { batchGet, keyString } from './batch-get';
 import { ACCOUNT_ITEMS, keys } from './keys';
@@ -39,7 +39,7 @@ function userFrom(item: Stored | undefined): User | undefined {
 /** The people an account is created with administer it, unless told otherwise. */
 export type AccountMember = Pick<User, 'userId' | 'email' | 'name'> & { readonly role?: Role };
 
-export class DynamoDirectory implements DirectoryStore {
+export class DynamoDirectory implements DirectoryStore, AccountStore {
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly table: string,
@@ -59,6 +59,16 @@ export class DynamoDirectory implements DirectoryStore {
         ],
       }),
     );
+  }
+
+  /** `createAccount` with one admin, telling a taken subdomain (the claim, item 1) apart. */
+  async openAccount(account: Account, admin: Pick<User, 'userId' | 'email' | 'name'>): Promise<void> {
+    try {
+      await this.createAccount(account, [{ ...admin, role: 'admin' }]);
+    } catch (error) {
+      if (error instanceof TransactionCanceledException && error.CancellationReasons?.[1]?.Code === 'ConditionalCheckFailed') throw new SubdomainTaken(account.subdomain);
+      throw error;
+    }
   }
 
   async account(accountId: string): Promise<Account | undefined> {

@@ -5,13 +5,11 @@
 import { DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { BY_ACCOUNT_INDEX, BY_OWNER_INDEX, BY_PARENT_INDEX, IndexDesign } from '../commons/table-design';
 import type { Ticket } from '../tickets/model';
-import { InvalidCursor, TicketChanges, TicketFilter, TicketPage, TicketStore } from '../tickets/ports';
+import type { TicketChanges, TicketFilter, TicketPage, TicketStore } from '../tickets/ports';
+import { decodeCursor, encodeCursor, Key, keyOf } from './cursors';
 import { updateExisting } from './item-updates';
 import { keys, listings } from './keys';
-import { cursorKey, encodeCursor } from './cursors';
 import { ticketFrom, ticketListingKeys } from './ticket-items';
-
-type Key = Record<string, string>;
 
 /** One index partition, and the filters its keys do not cover. */
 interface Listing {
@@ -34,22 +32,12 @@ function listingOf(accountId: string, { pipelineId, stageId, ownerId }: TicketFi
   return { index: BY_ACCOUNT_INDEX, partition: listings.ticketsOfAccount(accountId), filters: defined({ pipelineId, stageId }) };
 }
 
-const keyNames = (index: IndexDesign) => ['pk', 'sk', index.partitionKey, index.sortKey];
-
-/** Where a listing continues after `item`: what DynamoDB's LastEvaluatedKey would be there. */
-const keyOf = (item: Record<string, unknown>, index: IndexDesign): Key => Object.fromEntries(keyNames(index).map((name) => [name, String(item[name])]));
-
-/** The start key in `cursor`, if it continues this listing of this account; else InvalidCursor. */
-function decodeCursor(cursor: string, accountId: string, listing: Listing): Key {
-  const names = keyNames(listing.index);
-  const start = cursorKey(cursor, names);
-  if (!start) throw new InvalidCursor();
+/** The partition of this very listing, a ticket of this account, and the listing's order key of that ticket. */
+function startOf(cursor: string, accountId: string, listing: Listing): Key {
   const own = keys.ticket(accountId, '');
-  const [, , partitionKey, sortKey] = names;
-  // The partition of this very listing, a ticket of this account, and the listing's order key of that ticket.
-  if (start[partitionKey] !== listing.partition || start.pk !== own.pk || !start.sk.startsWith(own.sk)) throw new InvalidCursor();
-  if (!start[sortKey].endsWith(`#${start.sk.slice(own.sk.length)}`)) throw new InvalidCursor();
-  return start;
+  return decodeCursor(cursor, listing.index, (start) =>
+    start[listing.index.partitionKey] === listing.partition && start.pk === own.pk && start.sk.startsWith(own.sk) && start[listing.index.sortKey].endsWith(`#${start.sk.slice(own.sk.length)}`),
+  );
 }
 
 export class DynamoTickets implements TicketStore {
@@ -70,7 +58,7 @@ export class DynamoTickets implements TicketStore {
   async tickets(accountId: string, filter: TicketFilter, page: { readonly limit: number; readonly cursor?: string }): Promise<TicketPage> {
     const listing = listingOf(accountId, filter);
     const filters = Object.entries(listing.filters);
-    let start: Record<string, unknown> | undefined = page.cursor === undefined ? undefined : decodeCursor(page.cursor, accountId, listing);
+    let start: Record<string, unknown> | undefined = page.cursor === undefined ? undefined : startOf(page.cursor, accountId, listing);
     const found: Record<string, unknown>[] = [];
     for (let round = 0; round < MAX_ROUNDS; round++) {
       const result = await this.client.send(

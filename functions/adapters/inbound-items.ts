@@ -5,6 +5,7 @@
  */
 import type { TransactWriteCommandInput, UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { InboundRecordPlan, QuarantinePlan, StoredPlan } from '../inbound/domain/plan';
+import { contactListingUpdate, conversationContactKeys } from './contact-items';
 import { keys, listings } from './keys';
 import { MAX_INDEXED_REFERENCES } from '../inbound/domain/steps/thread';
 import { ticketItem } from './ticket-items';
@@ -164,6 +165,7 @@ function storedItems(plan: StoredPlan, tables: InboundTables): TransactItem[] {
               ticketId: plan.routing?.ticket?.ticketId,
               ...listing,
               ...views!.fields,
+              ...conversationContactKeys(route.accountId, contact.contactId, receivedAt, conversationId),
             },
             ConditionExpression: 'attribute_not_exists(pk)',
           },
@@ -285,6 +287,9 @@ function contactUpsert(plan: StoredPlan, tables: InboundTables): TransactItem {
     update += ', #name = if_not_exists(#name, :name)';
     values[':name'] = contact.name;
   }
+  const listed = contactListingUpdate(route.accountId, contact);
+  update += `, ${listed.expression}`;
+  Object.assign(values, listed.values);
   return {
     Update: {
       TableName: tables.contacts,

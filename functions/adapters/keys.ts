@@ -36,6 +36,12 @@ export const keys = {
   verificationSends: (accountId: string, address: string) => ({ pk: `ACCOUNT#${accountId}`, sk: `VERIFYSENDS#${address}` }),
   /** Routes a (normalized, untagged) forwarding address to its inbox; unique across all accounts. */
   address: (address: string) => ({ pk: `ADDRESS#${keyPart(address)}`, sk: 'ADDRESS' }),
+  /** A sending domain an account connected, in its partition. */
+  sendingDomain: (accountId: string, domain: string) => ({ pk: `ACCOUNT#${accountId}`, sk: `SENDINGDOMAIN#${domain}` }),
+  /** Claims a sending domain for one account; unique across all accounts. */
+  sendingDomainClaim: (domain: string) => ({ pk: `SENDINGDOMAIN#${domain}`, sk: 'SENDINGDOMAIN' }),
+  /** The local stack's stand-in for an SES domain identity (SES local has no identity API). */
+  localIdentity: (domain: string) => ({ pk: `LOCALIDENTITY#${domain}`, sk: 'LOCALIDENTITY' }),
   contact: (accountId: string, contactId: string) => ({ pk: `ACCOUNT#${accountId}`, sk: `CONTACT#${contactId}` }),
   conversation: (conversationId: string) => ({ pk: `CONV#${conversationId}`, sk: 'CONV' }),
   message: (conversationId: string, receivedAt: string, messageId: string) => ({
@@ -63,7 +69,7 @@ export const MESSAGE_SK_PREFIX = 'MSG#';
 export const NOTE_SK_PREFIX = 'NOTE#';
 
 /** Sort-key prefixes of the item types listed per account (Query with begins_with). */
-export const ACCOUNT_ITEMS = { user: 'USER#', team: 'TEAM#', inbox: 'INBOX#', pipeline: 'PIPELINE#' } as const;
+export const ACCOUNT_ITEMS = { user: 'USER#', team: 'TEAM#', inbox: 'INBOX#', pipeline: 'PIPELINE#', sendingDomain: 'SENDINGDOMAIN#' } as const;
 
 export const listings = {
   conversations: (inboxId: string) => `INBOX#${inboxId}#CONVERSATIONS`,
@@ -78,4 +84,8 @@ export const listings = {
   conversationsByStatus: (inboxId: string, status: 'open' | 'closed') => `INBOX#${inboxId}#CONVERSATIONS#${status}`,
   openConversationsOf: (inboxId: string, assigneeId: string | null) => `INBOX#${inboxId}#OPEN#${assigneeId ?? '-'}`,
   openConversationsAssignedTo: (accountId: string, userId: string) => `ACCOUNT#${accountId}#OPEN#${userId}`,
+  /** Contact listings (index keys): by email (every contact), by name (named ones), and one contact's conversations. */
+  contactsByEmail: (accountId: string) => `CONTACTS#${accountId}#EMAIL`,
+  contactsByName: (accountId: string) => `CONTACTS#${accountId}#NAME`,
+  conversationsOfContact: (accountId: string, contactId: string) => `CONTACT#${accountId}#${contactId}#CONVERSATIONS`,
 } as const;

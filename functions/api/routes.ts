@@ -52,6 +52,9 @@ export const API_ROUTES: readonly ApiRoute[] = [
   { method: 'PUT', path: '/inboxes/{inboxId}/forwarding-address', function: 'inboxes', auth: 'jwt', role: 'admin' },
   { method: 'POST', path: '/inboxes/{inboxId}/connect', function: 'inboxes', auth: 'jwt', role: 'admin' },
   { method: 'PUT', path: '/inboxes/{inboxId}/trusted-forwarders', function: 'inboxes', auth: 'jwt', role: 'admin' },
+  { method: 'POST', path: '/sending-domains', function: 'inboxes', auth: 'jwt', role: 'admin' },
+  { method: 'GET', path: '/sending-domains', function: 'inboxes', auth: 'jwt', role: 'agent' },
+  { method: 'GET', path: '/sending-domains/{domain}', function: 'inboxes', auth: 'jwt', role: 'agent' },
 
   { method: 'GET', path: '/pipelines', function: 'crm', auth: 'jwt', role: 'agent' },
   { method: 'POST', path: '/pipelines', function: 'crm', auth: 'jwt', role: 'admin' },
@@ -61,6 +64,9 @@ export const API_ROUTES: readonly ApiRoute[] = [
   { method: 'PATCH', path: '/tickets/{ticketId}', function: 'crm', auth: 'jwt', role: 'agent' },
   { method: 'GET', path: '/contacts/{contactId}', function: 'crm', auth: 'jwt', role: 'agent' },
   { method: 'PUT', path: '/contacts/{contactId}/owner', function: 'crm', auth: 'jwt', role: 'agent' },
+  { method: 'GET', path: '/contacts', function: 'crm', auth: 'jwt', role: 'agent' },
+  { method: 'PATCH', path: '/contacts/{contactId}', function: 'crm', auth: 'jwt', role: 'agent' },
+  { method: 'GET', path: '/contacts/{contactId}/conversations', function: 'crm', auth: 'jwt', role: 'agent' },
 
   // The agent workspace (functions/api/conversations/): views, reading, assignment and status, notes, replies.
   { method: 'GET', path: '/inboxes/{inboxId}/conversations', function: 'conversations', auth: 'jwt', role: 'agent' },

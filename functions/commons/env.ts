@@ -17,6 +17,10 @@ export interface Config {
   readonly systemFrom: string;
   /** Base URL of the public API for links in emails; undefined: taken from the request's own domain. */
   readonly publicApiUrl?: string;
+  /** Cognito user pool where invited users get their sign-in; unset locally (the local stack signs tokens). */
+  readonly userPoolId?: string;
+  /** Domain identities for sending: SES v2 in AWS; `local` on the local stack, whose SES has no identity API. */
+  readonly sendingIdentities: 'ses' | 'local';
 }
 
 function required(name: string): string {
@@ -47,6 +51,8 @@ function readConfig(): Config {
   once(settings, 'inboxDomain', () => required('INBOX_DOMAIN').toLowerCase());
   once(settings, 'systemFrom', () => process.env.SYSTEM_FROM ?? `hosted-inbox <no-reply@${settings.inboxDomain}>`);
   once(settings, 'publicApiUrl', () => process.env.PUBLIC_API_URL?.replace(/\/+$/, '') || undefined);
+  once(settings, 'sendingIdentities', () => (process.env.SENDING_IDENTITIES === 'local' ? 'local' : 'ses'));
+  once(settings, 'userPoolId', () => process.env.USER_POOL_ID || undefined);
   return settings;
 }
 

@@ -12,4 +12,25 @@ export interface Contact {
   readonly createdAt: string;
   readonly lastMessageAt?: string;
   readonly messageCount?: number;
+  readonly updatedAt?: string;
+}
+
+/** A conversation as a contact's history lists it. */
+export interface ContactConversation {
+  readonly conversationId: string;
+  readonly inboxId: string;
+  readonly subject?: string;
+  readonly status: string;
+  readonly assigneeId?: string | null;
+  readonly ticketId?: string;
+  readonly createdAt: string;
+  readonly lastMessageAt?: string;
+  readonly messageCount?: number;
+}
+
+/** A contact with the first page of its conversations, newest first. */
+export interface ContactWithConversations extends Contact {
+  readonly conversations: ContactConversation[];
+  /** Opaque: continues with `GET /contacts/{id}/conversations?cursor=`; absent when all are listed. */
+  readonly conversationsCursor?: string;
 }

@@ -12,8 +12,7 @@ export interface Page {
   readonly cursor?: string;
 }
 
-/** A cursor that does not continue this very listing of this account. */
-export class InvalidCursor extends Error {}
+export { InvalidCursor } from '../commons/paging';
 
 /** A concurrent change got there first; the use case reads again and decides again. */
 export class ChangedMeanwhile extends Error {}

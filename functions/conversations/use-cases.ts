@@ -4,13 +4,14 @@
  * and the assignee belong to the account) and keep counts exact through concurrent changes.
  */
 import { Conflict, NotFound, ValidationFailed } from '../commons/errors';
+import { DEFAULT_PAGE_SIZE, readPage } from '../commons/paging';
 import type { DirectoryStore } from '../directory/ports';
 import type { Scope } from '../directory/use-cases';
 import { newTextOf } from './new-text';
 import { sanitizeMessageHtml } from './sanitize';
 import type { Conversation, ConversationDetail, ConversationSummary, MessageView, Note, NoteView, StoredMessage } from './model';
 import { summaryOf } from './model';
-import { ChangedMeanwhile, ConversationStore, InvalidCursor, Listing, MailFiles, ViewCounts } from './ports';
+import { ChangedMeanwhile, ConversationStore, Listing, MailFiles, ViewCounts } from './ports';
 import type { ConversationChanges, InboxViewInput, MyConversationsInput } from './schemas';
 
 export interface Caller extends Scope {
@@ -26,18 +27,12 @@ export interface ConversationContext {
   readonly now: () => Date;
 }
 
-export const DEFAULT_PAGE_SIZE = 25;
 /** Attempts of a change that keeps meeting concurrent changes (each re-reads the conversation). */
 const CHANGE_ATTEMPTS = 8;
 
 async function page(context: ConversationContext, listing: Listing, input: { limit?: number; cursor?: string }) {
-  try {
-    const found = await context.conversations.list(listing, { limit: input.limit ?? DEFAULT_PAGE_SIZE, cursor: input.cursor });
-    return { conversations: found.conversations.map(summaryOf), cursor: found.cursor };
-  } catch (error) {
-    if (error instanceof InvalidCursor) throw ValidationFailed.field('cursor', 'invalid_cursor', 'is not a cursor of this listing: start again without it');
-    throw error;
-  }
+  const found = await readPage(() => context.conversations.list(listing, { limit: input.limit ?? DEFAULT_PAGE_SIZE, cursor: input.cursor }));
+  return { conversations: found.conversations.map(summaryOf), cursor: found.cursor };
 }
 
 /** A view of an inbox of the caller's account; the inbox is checked while the view is read. */

@@ -30,3 +30,22 @@ export interface DirectoryStore {
   createTeam(team: Team): Promise<void>;
   updateTeam(accountId: string, teamId: string, changes: TeamChanges): Promise<Team | undefined>;
 }
+
+/** Thrown by `openAccount` when another account already has the subdomain. */
+export class SubdomainTaken extends Error {}
+
+/** A new account and its first admin, written together. Throws SubdomainTaken. */
+export interface AccountStore {
+  openAccount(account: Account, admin: Pick<User, 'userId' | 'email' | 'name'>): Promise<void>;
+}
+
+/**
+ * Where people sign in: Cognito in AWS (created with the `custom:account_id`/`custom:user_id` attributes the
+ * API reads). Locally there is none (the local stack signs tokens itself), and the port is simply absent.
+ */
+export interface SignIns {
+  /** Throws EmailInUse when the email already signs in. */
+  create(user: Pick<User, 'accountId' | 'userId' | 'email' | 'name'>): Promise<void>;
+  /** Undoes `create` when the user's record could not be written after all. */
+  remove(email: string): Promise<void>;
+}

@@ -19,3 +19,13 @@ export const newTeamSchema = z.strictObject({ name: displayName(), memberIds: id
 export type NewTeamInput = z.infer<typeof newTeamSchema>;
 
 export const teamChangesSchema = changesObject({ name: displayName().optional(), memberIds: idList('usr', 500).optional() });
+
+/** An account's subdomain: one DNS label, lowercase (addresses live at `<local>@<subdomain>.<inbox domain>`). */
+export const subdomain = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .regex(/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/, { message: 'must be a DNS label: a-z, 0-9 and inner hyphens, at most 63 characters' });
+
+export const newAccountSchema = z.strictObject({ name: displayName(), subdomain, adminEmail: emailAddress, adminName: displayName().optional() });
+export type NewAccountInput = z.infer<typeof newAccountSchema>;

@@ -4,7 +4,8 @@
  */
 import { Conflict, FieldIssue, Forbidden, NotFound, ValidationFailed } from '../commons/errors';
 import type { Account, Team, User } from './model';
-import { ActorNotAdmin, DirectoryStore, EmailInUse, TeamChanges, UserChanges } from './ports';
+import { ActorNotAdmin, DirectoryStore, EmailInUse, SignIns, TeamChanges, UserChanges } from './ports';
+import { withSignIn } from './sign-ins';
 import type { NewTeamInput, NewUserInput } from './schemas';
 
 export interface Scope {
@@ -34,7 +35,8 @@ export async function getUser(store: DirectoryStore, scope: Scope, userId: strin
   return user;
 }
 
-export async function createUser(store: DirectoryStore, scope: Scope, input: NewUserInput, newId: (prefix: string) => string): Promise<User> {
+/** In AWS (`signIns` given) the invited user also gets their sign-in, with the claims the API reads. */
+export async function createUser(store: DirectoryStore, scope: Scope, input: NewUserInput, newId: (prefix: string) => string, signIns?: SignIns): Promise<User> {
   const user: User = {
     userId: newId('usr'),
     accountId: scope.accountId,
@@ -46,7 +48,7 @@ export async function createUser(store: DirectoryStore, scope: Scope, input: New
     capacity: input.capacity ?? null,
   };
   try {
-    await store.createUser(user);
+    await withSignIn(signIns, user, () => store.createUser(user));
   } catch (error) {
     if (error instanceof EmailInUse) throw new Conflict('email_in_use', `a user with the email ${input.email} already exists`);
     throw error;

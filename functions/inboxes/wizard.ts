@@ -25,6 +25,8 @@ export interface WizardContext {
   /** A short random suffix for generated forwarding addresses. */
   readonly randomSuffix: () => string;
   readonly now: () => Date;
+  /** True when the account connected the domain for sending and it is verified (functions/domains); absent: never. */
+  readonly verifiedDomain?: (scope: Scope, domain: string) => Promise<boolean>;
 }
 
 export type SetupStep = 'sender-name' | 'sender-address' | 'sender-address-verification';
@@ -146,10 +148,14 @@ export async function setSenderAddress(context: WizardContext, scope: Scope, inb
   if (domain === context.inboxDomain || domain.endsWith(`.${context.inboxDomain}`)) {
     throw ValidationFailed.field('address', 'hosted_domain', `addresses under ${context.inboxDomain} are ours: choose mode "default" with a username instead`);
   }
+  // An address on a verified sending domain of the account needs no verification email.
+  const domainVerified = (await context.verifiedDomain?.(scope, domain)) ?? false;
   return change(context, scope, inboxId, (inbox) => {
     const current = inbox.senderAddress;
     // Re-saving the same address keeps its verification; a different one starts unverified.
-    const senderAddress: SenderAddress = current?.mode === 'custom' && current.address === input.address ? current : { mode: 'custom', address: input.address, verified: false };
+    const kept = current?.mode === 'custom' && current.address === input.address ? current : undefined;
+    const senderAddress: SenderAddress =
+      kept?.verified ? kept : domainVerified ? { mode: 'custom', address: input.address, verified: true, verifiedAt: context.now().toISOString() } : (kept ?? { mode: 'custom', address: input.address, verified: false });
     // An address is the team's own (its forwards trusted) only once verified: see the verification's confirm.
     return { ...inbox, senderAddress, teamAddresses: senderAddress.verified ? [input.address] : [] };
   });

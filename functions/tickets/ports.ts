@@ -1,7 +1,6 @@
 import type { Ticket } from './model';
 
-/** The cursor does not continue this listing: malformed, altered, or from another listing or account. */
-export class InvalidCursor extends Error {}
+export { InvalidCursor } from '../commons/paging';
 
 /** Filters of a ticket listing; `ownerId: null` lists the tickets nobody owns. */
 export interface TicketFilter {

@@ -1,6 +1,7 @@
 /** Request bodies and query strings of the pipeline and ticket routes: strict, every rule named. */
 import { z } from 'zod';
 import { changesObject, displayName, id } from '../directory/fields';
+import { pageFields } from '../commons/paging';
 import { PRIORITIES } from './pipelines';
 
 /** Stage ids are chosen by people (they show in URLs and filters): short, lowercase, hyphenated. */
@@ -42,13 +43,7 @@ export const ticketListSchema = z
     pipelineId: pipelineId.optional(),
     stageId: stageId.optional(),
     ownerId: z.string().regex(/^(none|usr_[A-Za-z0-9_]{1,64})$/, { message: 'must be a user id (usr_…) or "none"' }).optional(),
-    limit: z
-      .string()
-      .regex(/^[0-9]{1,4}$/, { message: 'must be a whole number' })
-      .transform(Number)
-      .pipe(z.number().min(1, 'must be at least 1').max(100, 'must be at most 100'))
-      .optional(),
-    cursor: z.string().max(2048, 'is not a cursor of this listing').optional(),
+    ...pageFields,
   })
   .refine((query) => query.stageId === undefined || query.pipelineId !== undefined, {
     path: ['stageId'],

@@ -2,13 +2,14 @@
  * Pipelines and tickets of the caller's account. Input arrives validated by `schemas.ts`; these check what a
  * schema cannot (the pipeline exists, the stage is one of its stages, the owner is a user of the account).
  */
-import { FieldIssue, NotFound, ValidationFailed } from '../commons/errors';
+import { FieldIssue, NotFound } from '../commons/errors';
 import { ownerIssues } from '../contacts/owner';
 import type { DirectoryStore } from '../directory/ports';
 import { refuseIssues, Scope } from '../directory/use-cases';
 import type { Ticket } from './model';
 import { DEFAULT_PIPELINE, Pipeline, PipelineCatalog, PipelineStore } from './pipelines';
-import { InvalidCursor, TicketChanges, TicketPage, TicketStore } from './ports';
+import { DEFAULT_PAGE_SIZE, readPage } from '../commons/paging';
+import type { TicketChanges, TicketPage, TicketStore } from './ports';
 import type { NewPipelineInput, TicketChangesInput, TicketListInput } from './schemas';
 
 export interface TicketContext {
@@ -16,8 +17,6 @@ export interface TicketContext {
   readonly pipelines: PipelineStore;
   readonly directory: Pick<DirectoryStore, 'user'>;
 }
-
-export const DEFAULT_PAGE_SIZE = 25;
 
 /** The default pipeline first, then the account's own, oldest first. */
 export async function listPipelines(store: PipelineStore, scope: Scope): Promise<Pipeline[]> {
@@ -51,12 +50,7 @@ export async function placementIssues(store: PipelineCatalog, scope: Scope, pipe
 export async function listTickets(context: TicketContext, scope: Scope, query: TicketListInput): Promise<TicketPage> {
   if (query.pipelineId !== undefined) refuseIssues(await placementIssues(context.pipelines, scope, query.pipelineId, query.stageId));
   const filter = { pipelineId: query.pipelineId, stageId: query.stageId, ownerId: query.ownerId === 'none' ? null : query.ownerId };
-  try {
-    return await context.tickets.tickets(scope.accountId, filter, { limit: query.limit ?? DEFAULT_PAGE_SIZE, cursor: query.cursor });
-  } catch (error) {
-    if (error instanceof InvalidCursor) throw ValidationFailed.field('cursor', 'invalid_cursor', 'is not a cursor of this listing: start again without it');
-    throw error;
-  }
+  return readPage(() => context.tickets.tickets(scope.accountId, filter, { limit: query.limit ?? DEFAULT_PAGE_SIZE, cursor: query.cursor }));
 }
 
 export async function getTicket(store: TicketStore, scope: Scope, ticketId: string): Promise<Ticket> {

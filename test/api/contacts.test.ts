@@ -47,11 +47,11 @@ const storedItem = async (accountId: string, contactId: string) =>
 const setOwner = (contactId: string, body: unknown, token = account.token) => call(api, 'PUT', `/contacts/${contactId}/owner`, { token, body });
 const getContact = (contactId: string, token = account.token) => call(api, 'GET', `/contacts/${contactId}`, { token });
 
-it('GET returns the contact, with no owner (null) until one is set', async () => {
+it('GET returns the contact, with no owner (null) until one is set, and its conversations (none here)', async () => {
   const contact = await seedContact(account);
   const reply = await getContact(contact.contactId);
   expect(reply.status).toBe(200);
-  expect(reply.body).toEqual({ ...contact, ownerId: null });
+  expect(reply.body).toEqual({ ...contact, ownerId: null, conversations: [] });
 });
 
 it('sets the owner to a user of the account, changes it, and clears it with null; `ownerId` is stored on the contact item', async () => {
@@ -61,7 +61,7 @@ it('sets the owner to a user of the account, changes it, and clears it with null
   const set = await setOwner(contact.contactId, { ownerId: first.userId });
   expect(set.status).toBe(200);
   expect(set.body).toEqual({ ...contact, ownerId: first.userId, updatedAt: expect.any(String) });
-  expect((await getContact(contact.contactId)).body).toEqual(set.body);
+  expect((await getContact(contact.contactId)).body).toEqual({ ...set.body, conversations: [] });
   expect(await storedItem(account.accountId, contact.contactId)).toMatchObject({ ownerId: first.userId, email: contact.email, messageCount: 2 });
 
   expect((await setOwner(contact.contactId, { ownerId: second.userId })).body.ownerId).toBe(second.userId);

@@ -15,7 +15,7 @@ const READ_WRITE = [...READ, 'PutItem', 'UpdateItem', 'DeleteItem', 'ConditionCh
 const TABLE_ACCESS: Record<ApiFunctionName, Partial<Record<TableKey, 'read' | 'readWrite' | readonly string[]>>> = {
   directory: { inboxes: 'readWrite' },
   inboxes: { inboxes: 'readWrite', tickets: ['GetItem', 'Query'] },
-  crm: { tickets: ['GetItem', 'Query', 'PutItem', 'UpdateItem'], contacts: ['GetItem', 'UpdateItem'], inboxes: 'read' },
+  crm: { tickets: ['GetItem', 'Query', 'PutItem', 'UpdateItem'], contacts: ['GetItem', 'Query', 'UpdateItem'], inboxes: 'read', conversations: 'read' },
   // Reads the token and the inbox; confirms with a transaction of two updates (TransactWriteItems is authorized per item).
   verification: { inboxes: ['GetItem', 'UpdateItem'] },
   openapi: {},
@@ -28,6 +28,8 @@ const SENDS_EMAIL: readonly ApiFunctionName[] = ['inboxes', 'conversations'];
 const SENDS_SYSTEM_MAIL: readonly ApiFunctionName[] = ['inboxes'];
 /** Reads mail bodies and attachments (and uploads reply attachments) under named prefixes of the mail bucket. */
 const MAIL_BUCKET_PREFIXES: Partial<Record<ApiFunctionName, readonly string[]>> = { conversations: ['bodies/*', 'attachments/*', 'outbound/*'] };
+/** Functions that manage users in the Cognito pool (invited users get their sign-in). */
+const MANAGES_SIGN_INS: readonly ApiFunctionName[] = ['directory'];
 const PUBLIC_ROUTE_KEYS = ['GET /openapi.json', 'GET /verify', 'POST /verify'];
 
 const ofType = (resources: Record<string, Resource>, type: string) =>
@@ -153,7 +155,7 @@ describe('API functions', () => {
       // Only the OpenAPI function touches no table (its role keeps just the logging grants).
       expect(statements.length > 0).toBe(Object.keys(access).length > 0 || SENDS_EMAIL.includes(name));
       for (const statement of statements) {
-        for (const action of actionsOf(statement)) expect(action).toMatch(MAIL_BUCKET_PREFIXES[name] ? /^(dynamodb|ses|s3):[A-Z]/ : /^(dynamodb|ses):[A-Z]/);
+        for (const action of actionsOf(statement)) expect(action).toMatch(new RegExp(`^(dynamodb|ses${MAIL_BUCKET_PREFIXES[name] ? '|s3' : ''}${MANAGES_SIGN_INS.includes(name) ? '|cognito-idp' : ''}):[A-Z]`));
         for (const action of NEVER) expect(actionsOf(statement)).not.toContain(action);
         for (const resource of resourcesOf(statement)) expect(resource).not.toBe('*');
       }
@@ -188,16 +190,20 @@ describe('API functions', () => {
         return;
       }
       // In the SES sandbox the recipient's verified identity is authorized too, so the resource is every identity
-      // of the account (never another account's), and the From address is pinned by condition.
-      expect(sesStatements).toHaveLength(1);
-      expect(actionsOf(sesStatements[0])).toEqual(['ses:SendEmail']);
-      expect(resourcesOf(sesStatements[0])).toEqual([
+      // of the account (never another account's). System mail is pinned to its one sender by condition; replies go
+      // out from each inbox's own address. The inboxes function also creates and reads the identities of the
+      // sending domains accounts connect.
+      const sending = sesStatements.filter((s) => actionsOf(s).includes('ses:SendEmail'));
+      expect(sending).toHaveLength(1);
+      expect(actionsOf(sending[0])).toEqual(['ses:SendEmail']);
+      expect(resourcesOf(sending[0])).toEqual([
         { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':ses:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':identity/*']] },
       ]);
-      // System mail is pinned to its one sender; replies go out from each inbox's own address (any identity of the account).
-      expect(sesStatements[0].Condition).toEqual(
+      expect(sending[0].Condition).toEqual(
         SENDS_SYSTEM_MAIL.includes(name) ? { StringLike: { 'ses:FromAddress': ['no-reply@inbox.example.com', '*<no-reply@inbox.example.com>'] } } : undefined,
       );
+      const identities = sesStatements.filter((s) => !actionsOf(s).includes('ses:SendEmail'));
+      expect(identities.map((s) => actionsOf(s).sort())).toEqual(name === 'inboxes' ? [['ses:CreateEmailIdentity', 'ses:GetEmailIdentity']] : []);
     });
   });
 });
@@ -216,9 +222,10 @@ describe('the crm function', () => {
     for (const write of WRITES) expect(actions).not.toContain(write);
   });
 
-  test('updates tickets and contacts, and cannot touch conversations', () => {
-    for (const key of ['tickets', 'contacts'] as const) expect(on(key).flatMap(actionsOf)).toEqual(expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:UpdateItem']));
-    expect(on('conversations')).toEqual([]);
+  test('updates tickets and contacts, and only reads conversations (a contact\'s history)', () => {
+    for (const key of ['tickets', 'contacts'] as const) expect(on(key).flatMap(actionsOf)).toEqual(expect.arrayContaining(['dynamodb:Query', 'dynamodb:UpdateItem']));
+    expect(on('conversations').flatMap(actionsOf)).toEqual(expect.arrayContaining(['dynamodb:Query']));
+    for (const write of WRITES) expect(on('conversations').flatMap(actionsOf)).not.toContain(write);
   });
 
   test('serves exactly the pipeline, ticket and contact routes', () => {
@@ -232,6 +239,9 @@ describe('the crm function', () => {
         'PATCH /tickets/{ticketId}',
         'GET /contacts/{contactId}',
         'PUT /contacts/{contactId}/owner',
+        'GET /contacts',
+        'PATCH /contacts/{contactId}',
+        'GET /contacts/{contactId}/conversations',
       ].sort(),
     );
   });
@@ -346,7 +356,20 @@ describe('Cognito user pool (default identity provider)', () => {
     expect(client.WriteAttributes.filter((a: string) => a.startsWith('custom:'))).toEqual([]);
   });
 
-  test('outputs: user pool and client ids, issuer, API URL', () => {
+  test('the directory function creates and removes users of the pool only (invited users sign in), told its id', () => {
+    const fn = application.api.functions.directory.function;
+    expect(appTemplate.toJSON().Resources[logicalId(fn)].Properties.Environment.Variables.USER_POOL_ID).toBeDefined();
+    const cognitoStatements = statementsOfRole(appTemplate, logicalId(fn.role!)).filter((s) => actionsOf(s).some((a) => a.startsWith('cognito-idp:')));
+    expect(cognitoStatements).toHaveLength(1);
+    expect(actionsOf(cognitoStatements[0]).sort()).toEqual(['cognito-idp:AdminCreateUser', 'cognito-idp:AdminDeleteUser']);
+    expect(JSON.stringify(resourcesOf(cognitoStatements[0]))).toContain(logicalId(users.userPool));
+    for (const other of API_FUNCTION_NAMES.filter((name) => name !== 'directory')) {
+      expect(statementsOfRole(appTemplate, logicalId(application.api.functions[other].function.role!)).flatMap(actionsOf).filter((a) => a.startsWith('cognito-idp:'))).toEqual([]);
+    }
+  });
+
+  test('outputs: user pool and client ids, issuer, API URL; the inboxes table for create-account --stack', () => {
+    dataTemplate.hasOutput('InboxesTableName', { Value: { Ref: logicalId(data.data.tables.inboxes) } });
     dataTemplate.hasOutput('UserPoolId', { Value: { Ref: logicalId(users.userPool) } });
     dataTemplate.hasOutput('UserPoolClientId', { Value: { Ref: logicalId(users.client) } });
     appTemplate.hasOutput('JwtIssuer', {

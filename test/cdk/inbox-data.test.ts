@@ -61,13 +61,18 @@ describe('InboxData tables', () => {
       indexOf('byStatus', 'gsi4pk', 'gsi4sk'),
       indexOf('byInboxAssignee', 'gsi5pk', 'gsi5sk'),
       indexOf('byAssignee', 'gsi6pk', 'gsi6sk'),
+      indexOf('byContact', 'contactListPk', 'contactListSk'),
+    ]);
+    expect(resources[logicalId(data.tables.contacts)].Properties.GlobalSecondaryIndexes).toEqual([
+      indexOf('byEmail', 'gsi1pk', 'gsi1sk'),
+      indexOf('byName', 'gsi2pk', 'gsi2sk'),
     ]);
     expect(resources[logicalId(data.tables.tickets)].Properties.GlobalSecondaryIndexes).toEqual([
       indexOf('byParent', 'gsi1pk', 'gsi1sk'),
       indexOf('byOwner', 'gsi2pk', 'gsi2sk'),
       indexOf('byAccount', 'gsi3pk', 'gsi3sk'),
     ]);
-    for (const key of ['inboxes', 'contacts'] as const) expect(resources[logicalId(data.tables[key])].Properties.GlobalSecondaryIndexes).toBeUndefined();
+    expect(resources[logicalId(data.tables.inboxes)].Properties.GlobalSecondaryIndexes).toBeUndefined();
     expect(resources[logicalId(data.tables.inboxes)].Properties.TimeToLiveSpecification).toEqual({
       AttributeName: 'expiresAt',
       Enabled: true,

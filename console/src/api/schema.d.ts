@@ -312,6 +312,41 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/sending-domains": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The account's sending domains */
+        get: operations["getSendingDomains"];
+        put?: never;
+        /** Connect the account's own domain for sending (201; 200 when already connected) */
+        post: operations["postSendingDomains"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/sending-domains/{domain}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A sending domain, with the status the email service reports now */
+        get: operations["getSendingDomainsByDomain"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/pipelines": {
         parameters: {
             query?: never;
@@ -389,14 +424,15 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** A contact */
+        /** A contact with its newest conversations */
         get: operations["getContactsByContactId"];
         put?: never;
         post?: never;
         delete?: never;
         options?: never;
         head?: never;
-        patch?: never;
+        /** Edit a contact's name */
+        patch: operations["patchContactsByContactId"];
         trace?: never;
     };
     "/contacts/{contactId}/owner": {
@@ -409,6 +445,40 @@ export interface paths {
         get?: never;
         /** Set or clear a contact's owner */
         put: operations["putContactsByContactIdOwner"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/contacts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Contacts by email, or searched by email or name prefix */
+        get: operations["getContacts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/contacts/{contactId}/conversations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A contact's conversations, newest first */
+        get: operations["getContactsByContactIdConversations"];
+        put?: never;
         post?: never;
         delete?: never;
         options?: never;
@@ -777,6 +847,39 @@ export interface components {
             /** Format: date-time */
             lastMessageAt?: string;
             messageCount?: number;
+            /** Format: date-time */
+            updatedAt?: string;
+        };
+        ContactConversation: {
+            conversationId: string;
+            inboxId: string;
+            subject?: string;
+            status: string;
+            assigneeId?: string | null;
+            ticketId?: string;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            lastMessageAt?: string;
+            messageCount?: number;
+        };
+        ContactWithConversations: {
+            contactId: string;
+            accountId: string;
+            email: string;
+            name?: string;
+            ownerId: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            lastMessageAt?: string;
+            messageCount?: number;
+            /** Format: date-time */
+            updatedAt?: string;
+            /** @description newest first, one page */
+            conversations: components["schemas"]["ContactConversation"][];
+            /** @description continues with GET /contacts/{contactId}/conversations?cursor= */
+            conversationsCursor?: string;
         };
         TokenStatus: {
             /** @enum {string} */
@@ -874,6 +977,30 @@ export interface components {
             createdAt: string;
             /** Format: date-time */
             at: string;
+        };
+        SendingDomain: {
+            domain: string;
+            accountId: string;
+            /**
+             * @description as the email service (SES) reports it
+             * @enum {string}
+             */
+            status: "pending" | "verified" | "failed" | "temporary-failure" | "not-started";
+            dkimTokens: string[];
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            verifiedAt?: string;
+            /** @description DNS records to publish: three DKIM CNAMEs (required), SPF and DMARC (recommended) */
+            records: {
+                /** @enum {string} */
+                purpose: "dkim" | "spf" | "dmarc";
+                /** @enum {string} */
+                type: "CNAME" | "TXT";
+                name: string;
+                value: string;
+                required: boolean;
+            }[];
         };
     };
     responses: {
@@ -1904,6 +2031,111 @@ export interface operations {
             };
         };
     };
+    getSendingDomains: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The account's sending domains */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        domains: components["schemas"]["SendingDomain"][];
+                    };
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            /** @description A refusal: 400 names each offending field; 404 also for ids of other accounts */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postSendingDomains: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "domain": "acme.example"
+                 *     }
+                 */
+                "application/json": {
+                    domain: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Connect the account's own domain for sending (201; 200 when already connected) */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SendingDomain"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            /** @description A refusal: 400 names each offending field; 404 also for ids of other accounts */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getSendingDomainsByDomain: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                domain: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A sending domain, with the status the email service reports now */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SendingDomain"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            /** @description A refusal: 400 names each offending field; 404 also for ids of other accounts */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     getPipelines: {
         parameters: {
             query?: never;
@@ -2156,7 +2388,50 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description A contact */
+            /** @description A contact with its newest conversations */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ContactWithConversations"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            /** @description A refusal: 400 names each offending field; 404 also for ids of other accounts */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    patchContactsByContactId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                contactId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "name": "Rosa Díaz"
+                 *     }
+                 */
+                "application/json": {
+                    name: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Edit a contact's name */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -2206,6 +2481,84 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Contact"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            /** @description A refusal: 400 names each offending field; 404 also for ids of other accounts */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getContacts: {
+        parameters: {
+            query?: {
+                email?: string;
+                name?: string;
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Contacts by email, or searched by email or name prefix */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        contacts: components["schemas"]["Contact"][];
+                        /** @description opaque; absent on the last page */
+                        cursor?: string;
+                    };
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            /** @description A refusal: 400 names each offending field; 404 also for ids of other accounts */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getContactsByContactIdConversations: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                contactId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A contact's conversations, newest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        conversations: components["schemas"]["ContactConversation"][];
+                        /** @description opaque; absent on the last page */
+                        cursor?: string;
+                    };
                 };
             };
             401: components["responses"]["Unauthorized"];

@@ -8,7 +8,7 @@ import { DynamoDirectory } from '../../adapters/dynamo-directory';
 import { DynamoPipelines } from '../../adapters/dynamo-pipelines';
 import { DynamoTickets } from '../../adapters/dynamo-tickets';
 import * as contacts from '../../contacts/use-cases';
-import { contactOwnerSchema } from '../../contacts/schemas';
+import * as contactSchemas from '../../contacts/schemas';
 import * as tickets from '../../tickets/use-cases';
 import * as schemas from '../../tickets/schemas';
 import { apiHandler, json } from '../http/handler';
@@ -24,7 +24,7 @@ const crm = (): CrmContext =>
   (context ??= {
     tickets: new DynamoTickets(dynamo(), config().tables.tickets),
     pipelines: new DynamoPipelines(dynamo(), config().tables.tickets),
-    contacts: new DynamoContacts(dynamo(), config().tables.contacts),
+    contacts: new DynamoContacts(dynamo(), config().tables),
     directory: directoryStore(),
   });
 
@@ -47,10 +47,21 @@ export const handler = apiHandler(createLogger('api-crm'), {
     return json(200, await tickets.updateTicket(crm(), caller, ticketId, jsonBody(event, schemas.ticketChangesSchema)));
   },
 
+  'GET /contacts': async (event) => json(200, await contacts.listContacts(crm().contacts, callerOf(event), parseWith(contactSchemas.contactListSchema, event.queryStringParameters ?? {}))),
   'GET /contacts/{contactId}': async (event) => json(200, await contacts.getContact(crm(), callerOf(event), pathParam(event, 'contactId', 'contact'))),
   'PUT /contacts/{contactId}/owner': async (event) => {
     const caller = callerOf(event);
     const contactId = pathParam(event, 'contactId', 'contact');
-    return json(200, await contacts.setContactOwner(crm(), caller, contactId, jsonBody(event, contactOwnerSchema)));
+    return json(200, await contacts.setContactOwner(crm(), caller, contactId, jsonBody(event, contactSchemas.contactOwnerSchema)));
+  },
+  'PATCH /contacts/{contactId}': async (event) => {
+    const caller = callerOf(event);
+    const contactId = pathParam(event, 'contactId', 'contact');
+    return json(200, await contacts.renameContact(crm().contacts, caller, contactId, jsonBody(event, contactSchemas.contactChangesSchema)));
+  },
+  'GET /contacts/{contactId}/conversations': async (event) => {
+    const caller = callerOf(event);
+    const contactId = pathParam(event, 'contactId', 'contact');
+    return json(200, await contacts.listContactConversations(crm().contacts, caller, contactId, parseWith(contactSchemas.contactConversationsSchema, event.queryStringParameters ?? {})));
   },
 }, (accountId, userId) => directoryStore().role(accountId, userId));

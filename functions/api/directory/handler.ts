@@ -3,6 +3,8 @@ import { dynamo } from '../../commons/clients';
 import { config } from '../../commons/env';
 import { newId } from '../../commons/ids';
 import { createLogger } from '../../commons/logger';
+import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
+import { CognitoSignIns } from '../../adapters/cognito-sign-ins';
 import { DynamoDirectory } from '../../adapters/dynamo-directory';
 import * as directory from '../../directory/use-cases';
 import * as schemas from '../../directory/schemas';
@@ -12,6 +14,13 @@ import { callerOf, jsonBody, pathParam } from '../http/request';
 
 let store: DynamoDirectory | undefined;
 const directoryStore = () => (store ??= new DynamoDirectory(dynamo(), config().tables.inboxes));
+
+let signIns: CognitoSignIns | undefined;
+/** Invited users' sign-ins, where a user pool is configured (in AWS); none locally. */
+const signInsOf = () => {
+  const { userPoolId } = config();
+  return userPoolId ? (signIns ??= new CognitoSignIns(new CognitoIdentityProviderClient({}), userPoolId)) : undefined;
+};
 
 const readRole = (accountId: string, userId: string) => directoryStore().role(accountId, userId);
 
@@ -30,7 +39,7 @@ export const handler = apiHandler(createLogger('api-directory'), {
   'GET /users': async (event) => json(200, { users: await directoryStore().users(callerOf(event).accountId) }),
   'POST /users': async (event) => {
     const caller = callerOf(event);
-    return json(201, await directory.createUser(directoryStore(), caller, jsonBody(event, schemas.newUserSchema), newId));
+    return json(201, await directory.createUser(directoryStore(), caller, jsonBody(event, schemas.newUserSchema), newId, signInsOf()));
   },
   'GET /users/{userId}': async (event) => json(200, await directory.getUser(directoryStore(), callerOf(event), pathParam(event, 'userId', 'user'))),
   'PATCH /users/{userId}': async (event) => {

@@ -8,6 +8,7 @@ import * as wizard from '../../inboxes/wizard';
 import { apiHandler, json } from '../http/handler';
 import { ApiEvent, Caller, callerOf, jsonBody, pathParam } from '../http/request';
 import { setupContext } from './wiring';
+import { sendingDomainRoutes } from './sending-domains';
 
 /** The From preview shows the calling agent's name, as their replies would: read once per request. */
 async function agentName(caller: Caller): Promise<string> {
@@ -54,4 +55,5 @@ export const handler = apiHandler(createLogger('api-inboxes'), {
   'PUT /inboxes/{inboxId}/trusted-forwarders': step((event, caller, inboxId) =>
     wizard.setTrustedForwarders(setupContext(), caller, inboxId, jsonBody(event, schemas.trustedForwardersSchema)),
   ),
+  ...sendingDomainRoutes,
 }, (accountId, userId) => setupContext().directory.role(accountId, userId));

@@ -13,6 +13,8 @@ import { DynamoPipelines } from '../../adapters/dynamo-pipelines';
 import { DynamoVerifications } from '../../adapters/dynamo-verifications';
 import { SesMailer } from '../../adapters/ses-mailer';
 import type { VerificationContext } from '../../inboxes/verification';
+import { isVerifiedDomain } from '../../domains/use-cases';
+import { domainContext } from './sending-domains';
 
 /** Six characters of a-z0-9 (about 31 bits): a generated address is unique without looking clumsy. */
 const randomSuffix = () => Array.from(randomBytes(6), (byte) => 'abcdefghijklmnopqrstuvwxyz0123456789'[byte % 36]).join('');
@@ -39,6 +41,7 @@ export function setupContext(): VerificationContext {
     newId,
     randomSuffix,
     now: () => new Date(),
+    verifiedDomain: (scope, domain) => isVerifiedDomain(domainContext(), scope, domain),
   };
   return context;
 }

@@ -9,8 +9,9 @@ import { z } from 'zod';
 import * as directory from '../../directory/schemas';
 import * as inboxes from '../../inboxes/schemas';
 import * as tickets from '../../tickets/schemas';
-import { contactOwnerSchema } from '../../contacts/schemas';
 import * as conversations from '../../conversations/schemas';
+import * as contacts from '../../contacts/schemas';
+import * as domains from '../../domains/schemas';
 import * as out from './responses';
 
 export interface Operation {
@@ -69,8 +70,14 @@ export const OPERATIONS: Readonly<Record<string, Operation>> = {
   'GET /tickets': { summary: 'Tickets, newest first, by pipeline, stage or owner', query: tickets.ticketListSchema, response: out.page('tickets', out.ticket) },
   'GET /tickets/{ticketId}': { summary: 'A ticket', response: out.ticket },
   'PATCH /tickets/{ticketId}': { summary: 'Rename, move, reprioritize or (un)assign a ticket', body: body(tickets.ticketChangesSchema, { stageId: 'waiting-on-us', ownerId: null }), response: out.ticket },
-  'GET /contacts/{contactId}': { summary: 'A contact', response: out.contact },
-  'PUT /contacts/{contactId}/owner': { summary: "Set or clear a contact's owner", body: body(contactOwnerSchema, { ownerId: 'usr_7f3k2' }), response: out.contact },
+  'GET /contacts/{contactId}': { summary: 'A contact with its newest conversations', response: out.contactWithConversations },
+  'PUT /contacts/{contactId}/owner': { summary: "Set or clear a contact's owner", body: body(contacts.contactOwnerSchema, { ownerId: 'usr_7f3k2' }), response: out.contact },
+  'GET /contacts': { summary: 'Contacts by email, or searched by email or name prefix', query: contacts.contactListSchema, response: out.page('contacts', out.contact) },
+  'PATCH /contacts/{contactId}': { summary: "Edit a contact's name", body: body(contacts.contactChangesSchema, { name: 'Rosa Díaz' }), response: out.contact },
+  'GET /contacts/{contactId}/conversations': { summary: "A contact's conversations, newest first", query: contacts.contactConversationsSchema, response: out.page('conversations', out.contactConversation) },
+  'POST /sending-domains': { summary: "Connect the account's own domain for sending (201; 200 when already connected)", body: body(domains.newSendingDomainSchema, { domain: 'acme.example' }), status: 201, response: out.sendingDomain },
+  'GET /sending-domains': { summary: "The account's sending domains", response: z.object({ domains: z.array(out.sendingDomain) }) },
+  'GET /sending-domains/{domain}': { summary: 'A sending domain, with the status the email service reports now', response: out.sendingDomain },
 
   'GET /inboxes/{inboxId}/conversations': { summary: 'A view of an inbox (unassigned, mine, open, closed), most recent activity first', query: conversations.inboxViewSchema, response: out.page('conversations', out.conversationSummary) },
   'GET /inboxes/{inboxId}/conversation-counts': { summary: "How many conversations each of the inbox's views holds", response: out.viewCounts },

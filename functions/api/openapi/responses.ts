@@ -106,6 +106,36 @@ export const contact = z.object({
   createdAt: timestamp,
   lastMessageAt: timestamp.optional(),
   messageCount: z.number().int().optional(),
+  updatedAt: timestamp.optional(),
+});
+
+export const contactConversation = z.object({
+  conversationId: z.string(),
+  inboxId: z.string(),
+  subject: z.string().optional(),
+  status: z.string(),
+  assigneeId: z.string().nullable().optional(),
+  ticketId: z.string().optional(),
+  createdAt: timestamp,
+  lastMessageAt: timestamp.optional(),
+  messageCount: z.number().int().optional(),
+});
+
+export const contactWithConversations = contact.extend({
+  conversations: z.array(contactConversation).meta({ description: 'newest first, one page' }),
+  conversationsCursor: z.string().optional().meta({ description: 'continues with GET /contacts/{contactId}/conversations?cursor=' }),
+});
+
+export const sendingDomain = z.object({
+  domain: z.string(),
+  accountId: z.string(),
+  status: z.enum(['pending', 'verified', 'failed', 'temporary-failure', 'not-started']).meta({ description: 'as the email service (SES) reports it' }),
+  dkimTokens: z.array(z.string()),
+  createdAt: timestamp,
+  verifiedAt: timestamp.optional(),
+  records: z
+    .array(z.object({ purpose: z.enum(['dkim', 'spf', 'dmarc']), type: z.enum(['CNAME', 'TXT']), name: z.string(), value: z.string(), required: z.boolean() }))
+    .meta({ description: 'DNS records to publish: three DKIM CNAMEs (required), SPF and DMARC (recommended)' }),
 });
 
 export const tokenStatus = z.object({
@@ -177,8 +207,11 @@ export const RESPONSE_COMPONENTS: Readonly<Record<string, z.ZodType>> = {
   Pipeline: pipeline,
   Ticket: ticket,
   Contact: contact,
+  ContactConversation: contactConversation,
+  ContactWithConversations: contactWithConversations,
   TokenStatus: tokenStatus,
   ConversationSummary: conversationSummary,
   Message: message,
   Note: note,
+  SendingDomain: sendingDomain,
 };
