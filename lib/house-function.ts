@@ -91,6 +91,12 @@ export interface MailBucketAccess {
    */
   readonly writePrefixes?: readonly string[];
   /**
+   * Whether the function may also tag what it wrote (PutObjectTagging): the inbound chain tags objects of mail
+   * that ended up not stored, for the lifecycle rule that expires them.
+   * @default false
+   */
+  readonly tagWrites?: boolean;
+  /**
    * ListBucket on the bucket. Without it S3 answers a read of a missing key with 403 instead of 404
    * (NoSuchKey): grant it to code that must tell a deleted object (a permanent failure) from an outage.
    * @default false
@@ -185,7 +191,10 @@ export class HouseFunction extends Construct implements iam.IGrantable {
     }
     if (access.writePrefixes?.length) {
       this.function.addToRolePolicy(
-        new iam.PolicyStatement({ actions: ['s3:PutObject', 's3:AbortMultipartUpload'], resources: objects(access.writePrefixes) }),
+        new iam.PolicyStatement({
+          actions: ['s3:PutObject', 's3:AbortMultipartUpload', ...(access.tagWrites ? ['s3:PutObjectTagging'] : [])],
+          resources: objects(access.writePrefixes),
+        }),
       );
     }
     const prefixes = [...(access.readPrefixes ?? []), ...(access.writePrefixes ?? [])];
@@ -216,6 +225,7 @@ export class HouseFunction extends Construct implements iam.IGrantable {
       rawMailPrefix,
       readPrefixes: [rawMailPrefix],
       writePrefixes: [ATTACHMENTS_PREFIX, BODIES_PREFIX],
+      tagWrites: true,
       // A raw object that is gone must read as NoSuchKey (a permanent `failed` record), not AccessDenied (retried).
       listBucket: true,
     });

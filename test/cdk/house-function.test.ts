@@ -116,7 +116,7 @@ describe('Inbound function', () => {
     }
   });
 
-  test('S3: reads raw mail only, writes bodies and attachments only, deletes nothing', () => {
+  test('S3: reads raw mail only, writes (and tags, for the lifecycle) bodies and attachments only, deletes nothing', () => {
     const s3Statements = statements.filter((s) => actionsOf(s).some((a) => a.startsWith('s3:')));
     const objectPatterns = (pred: (a: string) => boolean) =>
       s3Statements
@@ -128,7 +128,8 @@ describe('Inbound function', () => {
         .sort();
     expect(objectPatterns((a) => a.startsWith('s3:GetObject'))).toEqual(['/inbound/*']);
     expect(objectPatterns((a) => a === 's3:PutObject')).toEqual(['/attachments/*', '/bodies/*']);
-    expect([...new Set(s3Statements.flatMap(actionsOf))].sort()).toEqual(['s3:AbortMultipartUpload', 's3:GetObject', 's3:ListBucket', 's3:PutObject']);
+    expect([...new Set(s3Statements.flatMap(actionsOf))].sort()).toEqual(['s3:AbortMultipartUpload', 's3:GetObject', 's3:ListBucket', 's3:PutObject', 's3:PutObjectTagging']);
+    expect(objectPatterns((a) => a === 's3:PutObjectTagging')).toEqual(['/attachments/*', '/bodies/*']);
     // ListBucket (so a missing raw object reads as NoSuchKey, a permanent failure) on the bucket itself only.
     const lists = s3Statements.filter((s) => actionsOf(s).includes('s3:ListBucket'));
     expect(lists.flatMap(actionsOf)).toEqual(['s3:ListBucket']);
