@@ -1,10 +1,11 @@
 /**
- * Conversations, messages, notes, contacts and inbound records. Every list is a Query on the index built for
- * it, never a Scan; a status or assignee change writes the view keys and counts in the same transaction.
+ * Conversations with their messages and notes, for the API. Every list is a Query on the index built for it,
+ * never a Scan; a status or assignee change writes the view keys and counts in the same transaction. (What
+ * tests read of inbound records directly is in `test/support/inbound-records.ts`.)
  */
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { BY_ASSIGNEE_INDEX, BY_INBOX_ASSIGNEE_INDEX, BY_PARENT_INDEX, BY_STATUS_INDEX, IndexDesign } from '../commons/table-design';
+import { BY_ASSIGNEE_INDEX, BY_INBOX_ASSIGNEE_INDEX, BY_STATUS_INDEX, IndexDesign } from '../commons/table-design';
 import type { Conversation, ConversationStatus, Note, StoredMessage } from '../conversations/model';
 import { ChangedMeanwhile, ConversationStore, Listing, Page, ViewCounts } from '../conversations/ports';
 import { batchGet, keyString } from './batch-get';
@@ -35,65 +36,25 @@ function startOf(cursor: string, index: IndexDesign, partition: string): Key {
   );
 }
 
+/** Every item a Query matches, page after page. */
+export async function queryAll(client: DynamoDBDocumentClient, input: ConstructorParameters<typeof QueryCommand>[0]): Promise<Row[]> {
+  const rows: Row[] = [];
+  let ExclusiveStartKey: Row | undefined;
+  do {
+    const page = await client.send(new QueryCommand({ ...input, ExclusiveStartKey }));
+    rows.push(...(page.Items ?? []));
+    ExclusiveStartKey = page.LastEvaluatedKey;
+  } while (ExclusiveStartKey);
+  return rows;
+}
+
 const conversationFrom = (item: Row): Conversation => ({ ...(item as unknown as Conversation), assigneeId: (item.assigneeId as string | null | undefined) ?? null });
 
 export class DynamoConversations implements ConversationStore {
   constructor(
     private readonly client: DynamoDBDocumentClient,
-    private readonly tables: { conversations: string; contacts: string; inboxes: string },
+    private readonly tables: { conversations: string; inboxes: string },
   ) {}
-
-  /** The raw object's receipt: its only one, or the first of those per inbox (see `receipts`). */
-  async receipt(receiptKey: string): Promise<Row | undefined> {
-    return (await this.receipts(receiptKey))[0];
-  }
-
-  /** Every receipt of a raw object: one per inbox it reached, or the object's own. */
-  async receipts(receiptKey: string): Promise<Row[]> {
-    return this.queryAll({
-      TableName: this.tables.conversations,
-      KeyConditionExpression: 'pk = :pk',
-      ExpressionAttributeValues: { ':pk': keys.receipt(receiptKey).pk },
-      ConsistentRead: true,
-    });
-  }
-
-  async conversation(conversationId: string): Promise<Row | undefined> {
-    return this.get(this.tables.conversations, keys.conversation(conversationId));
-  }
-
-  async contact(accountId: string, contactId: string): Promise<Row | undefined> {
-    return this.get(this.tables.contacts, keys.contact(accountId, contactId));
-  }
-
-  /** Messages of a conversation, oldest first. */
-  async messages(conversationId: string): Promise<Row[]> {
-    return this.queryAll({
-      TableName: this.tables.conversations,
-      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :messages)',
-      ExpressionAttributeValues: { ':pk': keys.conversation(conversationId).pk, ':messages': MESSAGE_SK_PREFIX },
-    });
-  }
-
-  /** An inbox's conversations, most recently active first. */
-  async inboxConversations(inboxId: string): Promise<Row[]> {
-    return this.listed(listings.conversations(inboxId));
-  }
-
-  async quarantine(inboxId: string): Promise<Row[]> {
-    return this.listed(listings.quarantine(inboxId));
-  }
-
-  /**
-   * Opens or closes a conversation (what tests and tools call; the API goes through `change`); the views and
-   * the assignee's open count follow in the same transaction. Setting the status it already has changes nothing.
-   */
-  async setStatus(conversationId: string, status: ConversationStatus): Promise<void> {
-    const item = await this.conversation(conversationId);
-    if (!item) throw new Error(`no conversation ${conversationId}`);
-    const conversation = conversationFrom(item);
-    if (conversation.status !== status) await this.change(conversation, { status, assigneeId: conversation.assigneeId });
-  }
 
   async change(conversation: Conversation, after: { status: ConversationStatus; assigneeId: string | null }): Promise<Conversation> {
     const { accountId, inboxId, conversationId } = conversation;
@@ -133,7 +94,7 @@ export class DynamoConversations implements ConversationStore {
   }
 
   async thread(accountId: string, conversationId: string) {
-    const items = await this.queryAll({
+    const items = await queryAll(this.client, {
       TableName: this.tables.conversations,
       // The conversation, its messages and notes; not its participant items, which sort after them.
       KeyConditionExpression: 'pk = :pk AND sk < :participants',
@@ -178,28 +139,8 @@ export class DynamoConversations implements ConversationStore {
     );
   }
 
-  private listed(gsi1pk: string): Promise<Row[]> {
-    return this.queryAll({
-      TableName: this.tables.conversations,
-      IndexName: BY_PARENT_INDEX.indexName,
-      KeyConditionExpression: 'gsi1pk = :pk',
-      ExpressionAttributeValues: { ':pk': gsi1pk },
-      ScanIndexForward: false,
-    });
-  }
-
   private async get(TableName: string, Key: Row, ConsistentRead?: boolean): Promise<Row | undefined> {
     return (await this.client.send(new GetCommand({ TableName, Key, ConsistentRead }))).Item;
   }
 
-  private async queryAll(input: ConstructorParameters<typeof QueryCommand>[0]): Promise<Row[]> {
-    const rows: Row[] = [];
-    let ExclusiveStartKey: Row | undefined;
-    do {
-      const page = await this.client.send(new QueryCommand({ ...input, ExclusiveStartKey }));
-      rows.push(...(page.Items ?? []));
-      ExclusiveStartKey = page.LastEvaluatedKey;
-    } while (ExclusiveStartKey);
-    return rows;
-  }
 }

@@ -220,11 +220,6 @@ export class DynamoDirectory implements DirectoryStore, AccountStore {
     );
   }
 
-  /** The raw inbox item (tests look at what the inbound pipeline wrote on it). */
-  async inboxItem(accountId: string, inboxId: string): Promise<Stored | undefined> {
-    return (await this.client.send(new GetCommand({ TableName: this.table, Key: keys.inbox(accountId, inboxId) }))).Item;
-  }
-
   private userPuts(user: User, now: string) {
     return [
       { Put: { TableName: this.table, Item: { ...keys.user(user.accountId, user.userId), ...user, createdAt: now, updatedAt: now }, ConditionExpression: 'attribute_not_exists(pk)' } },

@@ -7,16 +7,19 @@ import { CommitConflict, InboundPorts, InboxContext, InboxContextRequest, InboxP
 import type { InboxRoute } from '../inbound/domain/steps/find-inbox';
 import type { ThreadIndexEntry } from '../inbound/domain/steps/thread';
 import { batchGet, Key, keyString } from './batch-get';
-import { inboundItems, InboundTables, unlimitedAssignmentCount } from './inbound-items';
+import { inboundItems, InboundTables, openCountItems, PendingOpenCount, pendingOpenCountCleared, pendingOpenCountOf } from './inbound-items';
 import type { AgentState, RoutingContext } from '../inbound/domain/steps/assign';
 import type { RoutingContextRequest } from '../inbound/domain/ports';
 import { keys } from './keys';
 import { closedConversationIn } from './conversation-items';
 
+/** Attempts at the post-commit open count while other transactions hold the user item; then the redelivery's turn. */
+const OPEN_COUNT_ATTEMPTS = 3;
+
 /** Cancellation reasons no retry changes: an item or key over DynamoDB's limits. */
 const PERMANENT_CANCELLATIONS = new Set(['ValidationError', 'ItemCollectionSizeLimitExceeded']);
 
-export class DynamoInboundStore implements Pick<InboundPorts, 'lookupRoutes' | 'loadInboxContext' | 'loadParticipation' | 'loadRoutingContext' | 'nextTurn' | 'commit'> {
+export class DynamoInboundStore implements Pick<InboundPorts, 'lookupRoutes' | 'loadInboxContext' | 'loadParticipation' | 'loadRoutingContext' | 'nextTurn' | 'commit' | 'finishCommit'> {
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tables: InboundTables,
@@ -177,8 +180,36 @@ export class DynamoInboundStore implements Pick<InboundPorts, 'lookupRoutes' | '
       // Item 2 of a stored message is its conversation: a closed one hands back its assignee to reopen it.
       throw new CommitConflict(alreadyProcessed, detail, plan.outcome === 'stored' ? closedConversationIn(reasons[2] as Parameters<typeof closedConversationIn>[0]) : undefined);
     }
-    // If this fails the error surfaces and the redelivery finds the receipt: the conversation stays, the count is one short.
-    const count = unlimitedAssignmentCount(plan, this.tables);
-    if (count) await this.client.send(new UpdateCommand(count));
+    // If this fails the error surfaces; the redelivery finds the receipt still owing the count (finishCommit).
+    const pending = pendingOpenCountOf(plan);
+    if (pending) await this.raiseOpenCount(pending);
+  }
+
+  async finishCommit(receiptKey: string, receipt: ReceiptRecord): Promise<void> {
+    if (!receipt.pendingOpenCount || !receipt.inboxId || !receipt.accountId) return;
+    await this.raiseOpenCount({ receiptKey, inboxId: receipt.inboxId, accountId: receipt.accountId, assigneeId: receipt.pendingOpenCount });
+  }
+
+  /** The count and the receipt's marker change together: raised once, whoever gets there first. */
+  private async raiseOpenCount(pending: PendingOpenCount): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.client.send(new TransactWriteCommand({ TransactItems: openCountItems(pending, this.tables) }));
+        return;
+      } catch (error) {
+        if (!(error instanceof TransactionCanceledException)) throw error;
+        const [user, receipt] = (error.CancellationReasons ?? []).map((reason) => reason.Code);
+        if (receipt === 'ConditionalCheckFailed') return; // raised already: this is a retry of a lost answer
+        if (user === 'ConditionalCheckFailed') {
+          // The assignee was deleted meanwhile: no count to raise, nothing owed.
+          await this.client.send(new TransactWriteCommand({ TransactItems: [pendingOpenCountCleared(pending, this.tables)] })).catch((cleared) => {
+            if (!(cleared instanceof TransactionCanceledException)) throw cleared;
+          });
+          return;
+        }
+        if (attempt >= OPEN_COUNT_ATTEMPTS || ![user, receipt].includes('TransactionConflict')) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 20 * attempt * (1 + Math.random())));
+      }
+    }
   }
 }

@@ -3,7 +3,7 @@
  * (receipt, message, conversation, contact, thread index, assignment count, ticket). Pure, so every key,
  * condition and listing is unit-tested apart from the repository that sends them.
  */
-import type { TransactWriteCommandInput, UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
+import type { TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { InboundRecordPlan, QuarantinePlan, StoredPlan } from '../inbound/domain/plan';
 import { contactListingUpdate, conversationContactKeys } from './contact-items';
 import { keys, listings } from './keys';
@@ -36,19 +36,56 @@ export function inboundItems(plan: CommittedPlan, tables: InboundTables): Transa
   }
 }
 
+/** The assignee without a capacity whose open count is raised just after the commit, if any. */
+function uncountedAssignee(plan: CommittedPlan): string | undefined {
+  const assignment = plan.outcome === 'stored' ? plan.routing?.assignment : undefined;
+  return assignment?.assigneeId && !assignment.capacityLimited ? assignment.assigneeId : undefined;
+}
+
+/** An open count owed after the commit: the receipt that carries it as `pendingOpenCount` until it is raised. */
+export interface PendingOpenCount {
+  readonly receiptKey: string;
+  readonly inboxId: string;
+  readonly accountId: string;
+  readonly assigneeId: string;
+}
+
+export function pendingOpenCountOf(plan: CommittedPlan): PendingOpenCount | undefined {
+  const assigneeId = uncountedAssignee(plan);
+  return assigneeId && plan.outcome === 'stored' ? { receiptKey: plan.receiptKey, inboxId: plan.route.inboxId, accountId: plan.route.accountId, assigneeId } : undefined;
+}
+
 /**
  * The open count of an assignee without a capacity, raised just after the commit (it only matters once a
- * capacity is set, and one hot user item in every transaction would make concurrent arrivals conflict).
+ * capacity is set, and one hot user item in every transaction would make concurrent arrivals conflict). The
+ * receipt's `pendingOpenCount`, written in the transaction, is cleared with the count: a retry that finds it
+ * still there raises the count, one that finds it gone knows it was raised — never twice, never lost.
  */
-export function unlimitedAssignmentCount(plan: CommittedPlan, tables: InboundTables): UpdateCommandInput | undefined {
-  const assignment = plan.outcome === 'stored' ? plan.routing?.assignment : undefined;
-  if (plan.outcome !== 'stored' || !assignment?.assigneeId || assignment.capacityLimited) return undefined;
+export function openCountItems(pending: PendingOpenCount, tables: InboundTables): TransactItem[] {
+  return [
+    {
+      Update: {
+        TableName: tables.inboxes,
+        Key: keys.user(pending.accountId, pending.assigneeId),
+        UpdateExpression: 'ADD openAssigned :one',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeValues: { ':one': 1 },
+      },
+    },
+    pendingOpenCountCleared(pending, tables),
+  ];
+}
+
+/** Clears the receipt's `pendingOpenCount`, only if it still names this assignee. */
+export function pendingOpenCountCleared(pending: PendingOpenCount, tables: InboundTables): TransactItem {
   return {
-    TableName: tables.inboxes,
-    Key: keys.user(plan.route.accountId, assignment.assigneeId),
-    UpdateExpression: 'ADD openAssigned :one',
-    ConditionExpression: 'attribute_exists(pk)',
-    ExpressionAttributeValues: { ':one': 1 },
+    Update: {
+      TableName: tables.conversations,
+      Key: keys.receipt(pending.receiptKey, pending.inboxId),
+      UpdateExpression: 'REMOVE pendingOpenCount',
+      ConditionExpression: 'pendingOpenCount = :assignee',
+      ExpressionAttributeValues: { ':assignee': pending.assigneeId },
+    },
   };
 }
 
@@ -120,7 +157,7 @@ function storedItems(plan: StoredPlan, tables: InboundTables): TransactItem[] {
   const views = conversation.isNew ? newConversationViews(plan, tables) : undefined;
   const [existingUpdate, ...existingCounts] = conversation.isNew ? [] : existingConversationItems(plan, tables);
   return [
-    receiptPut(plan, tables, { outcome: 'stored', inboxId: route.inboxId, accountId: route.accountId, conversationId, messageId: plan.messageId }),
+    receiptPut(plan, tables, { outcome: 'stored', inboxId: route.inboxId, accountId: route.accountId, conversationId, messageId: plan.messageId, pendingOpenCount: uncountedAssignee(plan) }),
     {
       Put: {
         TableName: tables.conversations,

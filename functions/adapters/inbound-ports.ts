@@ -29,6 +29,7 @@ export function inboundPorts(clients: { dynamo: DynamoDBDocumentClient; s3: S3Cl
     loadRoutingContext: (request) => store.loadRoutingContext(request),
     nextTurn: (accountId, inboxId) => store.nextTurn(accountId, inboxId),
     commit: (plan) => store.commit(plan),
+    finishCommit: (receiptKey, receipt) => store.finishCommit(receiptKey, receipt),
     newId,
   };
 }

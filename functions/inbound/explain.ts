@@ -70,6 +70,7 @@ export function dryRunPorts(raw: Readable, options: DryRunOptions): InboundPorts
     nextTurn: async () => 0,
     storeBodies: async () => ({}),
     commit: async () => undefined,
+    finishCommit: async () => undefined,
     newId: (prefix) => `${prefix}_new${++ids}`,
   };
 }

@@ -1,4 +1,4 @@
-import { inboundItems, InboundTables, TransactItem, unlimitedAssignmentCount } from '../../functions/adapters/inbound-items';
+import { inboundItems, InboundTables, openCountItems, pendingOpenCountOf, TransactItem } from '../../functions/adapters/inbound-items';
 import { keys, listings } from '../../functions/adapters/keys';
 import type { InboundRecordPlan, QuarantinePlan, StoredPlan } from '../../functions/inbound/domain/plan';
 
@@ -144,17 +144,25 @@ describe('inbound transaction items', () => {
     expect(participants).toEqual([keys.participant('cv_1', 'jane@example.org').sk, keys.participant('cv_1', 'bob@example.org').sk]);
   });
 
-  it('an assignee with a capacity is counted inside the transaction; one without, just after it', () => {
+  it('an assignee with a capacity is counted inside the transaction; one without, just after it, owed on the receipt until then', () => {
     const limited = storedPlan({ routing: { assignment: { assigneeId: 'u1', rule: 'round-robin', why: 'x', capacityLimited: true } } });
     const inTransaction = inboundItems(limited, tables).find((item) => item.Update?.TableName === 'inboxes');
     expect(update(inTransaction!).Key).toEqual(keys.user('acct_1', 'u1'));
     expect(update(inTransaction!).ConditionExpression).toContain('openAssigned < #capacity');
-    expect(unlimitedAssignmentCount(limited, tables)).toBeUndefined();
+    expect(pendingOpenCountOf(limited)).toBeUndefined();
+    expect(put(inboundItems(limited, tables)[0]).Item!.pendingOpenCount).toBeUndefined();
 
     const unlimited = storedPlan({ routing: { assignment: { assigneeId: 'u2', rule: 'round-robin', why: 'x' } } });
-    expect(inboundItems(unlimited, tables).some((item) => item.Update?.TableName === 'inboxes')).toBe(false);
-    expect(unlimitedAssignmentCount(unlimited, tables)).toMatchObject({ Key: keys.user('acct_1', 'u2'), UpdateExpression: 'ADD openAssigned :one' });
-    expect(unlimitedAssignmentCount(storedPlan(), tables)).toBeUndefined();
+    const items = inboundItems(unlimited, tables);
+    expect(items.some((item) => item.Update?.TableName === 'inboxes')).toBe(false);
+    expect(put(items[0]).Item).toMatchObject({ ...keys.receipt(unlimited.receiptKey, 'inb_1'), pendingOpenCount: 'u2' });
+    const pending = pendingOpenCountOf(unlimited)!;
+    expect(pending).toEqual({ receiptKey: unlimited.receiptKey, inboxId: 'inb_1', accountId: 'acct_1', assigneeId: 'u2' });
+    const [count, cleared] = openCountItems(pending, tables);
+    expect(update(count)).toMatchObject({ Key: keys.user('acct_1', 'u2'), UpdateExpression: 'ADD openAssigned :one' });
+    // Raised only while the receipt still owes it: a retry after a lost answer raises nothing.
+    expect(update(cleared)).toMatchObject({ Key: keys.receipt(unlimited.receiptKey, 'inb_1'), UpdateExpression: 'REMOVE pendingOpenCount', ConditionExpression: 'pendingOpenCount = :assignee' });
+    expect(pendingOpenCountOf(storedPlan())).toBeUndefined();
   });
 
   it('a ticket is written with the new conversation, linked to it and its contact', () => {

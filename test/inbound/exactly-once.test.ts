@@ -141,7 +141,7 @@ describe('threading', () => {
     const root = await deliver(eml({ from: 'jane@example.org', to: inbox.address }), [inbox.address]);
     const conversationId = String(root.receipt!.conversationId);
     const sesId = '010001929f3c1b2a-5c7d9e1f-aaaa-bbbb-cccc-1234567890ab-000000';
-    const { recordOutboundMessageId } = await import('../../functions/adapters/dynamo-thread-index');
+    const { recordOutboundMessageId } = await import('../support/dynamo-thread-index');
     await recordOutboundMessageId(dynamo(), config().tables.conversations, { inboxId: inbox.inboxId, conversationId, sesMessageId: sesId, region: 'us-east-1' });
     const reply = await deliver(eml({ from: 'jane@example.org', to: inbox.address, inReplyTo: `${sesId}@email.amazonses.com` }), [inbox.address]);
     expect(reply.receipt!.conversationId).toBe(conversationId);

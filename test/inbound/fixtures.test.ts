@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { explainMessage } from '../../functions/inbound/explain';
-import { conversations, deliver, directory, seedInbox } from '../support/stack';
+import { conversations, deliver, seedInbox } from '../support/stack';
 import * as generators from '../fixtures/inbound/generate';
 
 interface Case {
@@ -50,7 +50,7 @@ describe.each(cases.map((testCase) => [testCase.file, testCase] as const))('%s',
       expect((receipt!.reason as { evidence: string }).evidence).toContain(expected.evidence);
       expect(await conversations().inboxConversations(inbox.inboxId)).toHaveLength(0);
       if (expected.forwardingConfirmation) {
-        const stored = await directory().inboxItem(inbox.accountId, inbox.inboxId);
+        const stored = await conversations().inboxItem(inbox.accountId, inbox.inboxId);
         expect(stored!.forwardingConfirmation).toMatchObject(expected.forwardingConfirmation);
       }
       return;

@@ -3,12 +3,12 @@ import { randomBytes } from 'node:crypto';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { dynamo, s3 } from '../../functions/commons/clients';
 import { config } from '../../functions/commons/env';
-import { DynamoConversations } from '../../functions/adapters/dynamo-conversations';
 import { DynamoDirectory } from '../../functions/adapters/dynamo-directory';
 import { handler } from '../../functions/inbound/handler';
 import { sesReceiptEvent } from '../../bin/local/smtp-inbound';
+import { InboundRecords } from './inbound-records';
 
-export const conversations = () => new DynamoConversations(dynamo(), config().tables);
+export const conversations = () => new InboundRecords(dynamo(), config().tables);
 export const directory = () => new DynamoDirectory(dynamo(), config().tables.inboxes);
 
 export const uniqueId = (prefix: string) => `${prefix}${randomBytes(5).toString('hex')}`;

@@ -115,6 +115,8 @@ export async function ingestInbound(envelope: InboundEnvelope, ports: InboundPor
     const inboxTrace = [...trace, delivery.trace];
     const receipt = headers.receipts.find((existing) => existing.inboxId === delivery.route.inboxId);
     if (receipt) {
+      // A redelivery after a commit whose answer was lost: what followed its transaction is done now.
+      if (receipt.pendingOpenCount) await ports.finishCommit(receiptKey, receipt);
       plans.push(alreadyProcessed(receiptKey, receipt, inboxTrace));
       continue;
     }

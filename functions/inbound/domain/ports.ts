@@ -31,9 +31,12 @@ export interface ReceiptRecord {
   readonly outcome: 'stored' | 'quarantined' | 'unroutable' | 'failed' | 'duplicate';
   /** Absent on the object's own receipt (failed, unroutable: no inbox reached). */
   readonly inboxId?: string;
+  readonly accountId?: string;
   readonly conversationId?: string;
   readonly messageId?: string;
   readonly reason?: string;
+  /** The assignee whose open count the commit still owes (its answer was lost after the transaction). */
+  readonly pendingOpenCount?: string;
 }
 
 export interface InboxProfile {
@@ -100,6 +103,8 @@ export interface InboundPorts {
   storeBodies(receiptId: string, bodies: { text?: string; html?: string; attachments?: unknown }): Promise<StoredBodies>;
   /** One transaction: the receipt and everything it implies, or nothing. */
   commit(plan: StoredPlan | QuarantinePlan | InboundRecordPlan): Promise<void>;
+  /** What a commit does after its transaction, for a receipt that says it is still owed; idempotent. */
+  finishCommit(receiptKey: string, receipt: ReceiptRecord): Promise<void>;
   /** At most two round trips: the users and teams an assignment setting names, their members, the contact's owner. */
   loadRoutingContext(request: RoutingContextRequest): Promise<RoutingContext>;
   /** The inbox's next rotation turn: one atomic increment, so concurrent conversations never share a turn. */

@@ -1,5 +1,5 @@
 import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { keys } from './keys';
+import { keys } from '../../functions/adapters/keys';
 
 /**
  * SES replaces the Message-ID of mail we send; replies reference the id it returns, in this form.
