@@ -6,9 +6,9 @@
  */
 import { createHash } from 'node:crypto';
 import { Conflict, NotFound, UpstreamFailed } from '../commons/errors';
-import type { Conversation, MessageView } from './model';
+import type { Conversation, MessageView, StoredMessage } from './model';
 import { ChangedMeanwhile, IdempotencyRecord, OutboundMessage, ReplySender, ReplyStore } from './ports';
-import { fromHeader, OutgoingEmail, recipients, replySubject, replyTokenAddress, sesThreadingId, threading, withSignatures } from './reply';
+import { fromHeader, MAX_QUOTED_HTML, messageToQuote, OutgoingEmail, QuotedMessage, recipients, replySubject, replyTokenAddress, sesThreadingId, threading, withQuote, withSignatures } from './reply';
 import { sanitizeMessageHtml } from './sanitize';
 import type { ReplyInput } from './schemas';
 import { Caller, ConversationContext, existingConversation, messageView } from './use-cases';
@@ -37,10 +37,8 @@ export async function sendReply(context: ReplyContext, caller: Caller, conversat
   if (!inbox) throw new NotFound('inbox');
   const from = fromHeader(inbox, read.agent?.name ?? caller.email ?? 'Support');
   const { to, cc } = recipients(input, messages, inbox);
-  const body = withSignatures(
-    { text: input.text, html: input.html === undefined ? undefined : sanitizeMessageHtml(input.html, { remoteImages: true, inlineImage: () => undefined }) },
-    [read.agent?.signature, inbox.signature],
-  );
+  const signed = withSignatures({ text: input.text, html: input.html === undefined ? undefined : sanitizeForSending(input.html) }, [read.agent?.signature, inbox.signature]);
+  const body = withQuote(signed, await quotedMessage(context, messageToQuote(inbox, messages)));
   const outgoing: OutgoingEmail = {
     from: from.header,
     fromAddress: from.address,
@@ -54,6 +52,23 @@ export async function sendReply(context: ReplyContext, caller: Caller, conversat
   const message = await deliver(context, outgoing, { messageId: context.newId('ms'), sentBy: caller.userId, receivedAt: context.now().toISOString() });
   await context.replies.saveReply(conversation, message, threadingIdOf(message), keyHash);
   return answer(context, message);
+}
+
+/** Sent HTML keeps remote images (the recipient's client decides) and drops `cid:` ones it cannot carry. */
+const sanitizeForSending = (html: string) => sanitizeMessageHtml(html, { remoteImages: true, inlineImage: () => undefined });
+
+/** The quoted message's date, author and bodies (its HTML may live next to the raw mail). */
+async function quotedMessage(context: ReplyContext, message: StoredMessage | undefined): Promise<QuotedMessage | undefined> {
+  if (!message) return undefined;
+  const html = message.html ?? (message.bodies?.htmlKey ? await context.files.body(message.bodies.htmlKey) : undefined);
+  const date = new Date(message.date ?? message.receivedAt);
+  return {
+    date: (Number.isNaN(date.getTime()) ? new Date(message.receivedAt) : date).toUTCString(),
+    name: message.from.name || message.from.email,
+    text: message.text ?? '',
+    // Longer HTML is quoted as its (bounded) text: sanitizing it would cost more than the quote is worth.
+    html: html === undefined || html.length > MAX_QUOTED_HTML ? undefined : sanitizeForSending(html),
+  };
 }
 
 /** Sends a failed reply again, as it was composed. */

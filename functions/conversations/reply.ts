@@ -5,6 +5,7 @@
  * answer back to this conversation. Pure: the use case reads, this decides, the adapter composes MIME.
  */
 import { Conflict, FieldIssue, ValidationFailed } from '../commons/errors';
+import { truncate as truncateText } from '../commons/text';
 import type { Mailbox } from '../inbound/domain/outcome';
 import { displayNameFor, formatFrom } from '../inboxes/sender';
 import type { SenderAddress, SenderName } from '../inboxes/model';
@@ -23,6 +24,8 @@ export interface InboxSending {
   /** Addresses that are ours (forwarding, claimed, team): never a recipient of "reply all". */
   readonly ownAddresses: readonly string[];
   readonly signature?: string;
+  /** Quote the last inbound message below the reply (default: no). */
+  readonly quote: 'none' | 'last-message';
 }
 
 /** An email ready to compose: every header value bounded and free of line breaks. */
@@ -119,6 +122,38 @@ export function withSignatures(body: { text: string; html?: string }, signatures
     html: body.html === undefined ? undefined : `${body.html}<div class="signature">-- <br>${escapeHtml(block).replace(/\n/g, '<br>')}</div>`,
   };
 }
+
+/** At most this much of the quoted message's text (characters) and lines: history stays a reminder, not a copy. */
+export const MAX_QUOTED_CHARACTERS = 20_000;
+export const MAX_QUOTED_LINES = 400;
+export const MAX_QUOTED_HTML = 200_000;
+
+/** The message a reply quotes, with its bodies read (HTML already sanitized). */
+export interface QuotedMessage {
+  readonly date: string;
+  readonly name: string;
+  readonly text: string;
+  readonly html?: string;
+}
+
+/**
+ * The quoted history below the reply, as clients write it: text `On <date>, <name> wrote:` and `> ` lines
+ * (bounded); HTML a blockquote of the message's sanitized HTML, or of its escaped text.
+ */
+export function withQuote(body: { text: string; html?: string }, quoted: QuotedMessage | undefined): { text: string; html?: string } {
+  if (!quoted) return body;
+  const lines = truncateText(quoted.text, MAX_QUOTED_CHARACTERS).replace(/\r\n?/g, '\n').replace(/\s+$/, '').split('\n').slice(0, MAX_QUOTED_LINES);
+  const attribution = `On ${quoted.date}, ${quoted.name} wrote:`;
+  const quotedHtml = quoted.html ?? escapeHtml(lines.join('\n')).replace(/\n/g, '<br>');
+  return {
+    text: `${body.text.replace(/\s+$/, '')}\n\n${attribution}\n${lines.map((line) => (line ? `> ${line}` : '>')).join('\n')}\n`,
+    html: body.html === undefined ? undefined : `${body.html}<div class="quote">${escapeHtml(attribution)}<br><blockquote type="cite">${quotedHtml}</blockquote></div>`,
+  };
+}
+
+/** The last inbound message, when the inbox quotes it. */
+export const messageToQuote = (inbox: Pick<InboxSending, 'quote'>, messages: readonly StoredMessage[]) =>
+  inbox.quote === 'last-message' ? [...messages].reverse().find((message) => message.direction === 'inbound') : undefined;
 
 /** SES replaces the Message-ID of mail it sends with its own id in this form: what answers quote. */
 export function sesThreadingId(sesMessageId: string, region: string): string {

@@ -173,6 +173,56 @@ describe('replies', () => {
     expect((await call(api, 'POST', `/conversations/${conversationId}/replies/${stored.messageId}/retry`, { token: account.token })).status).toBe(409);
   });
 
+  it("appends the agent's then the inbox's signature, each set by its owner, to text and HTML", async () => {
+    const account = await createTestAccount(api, 2);
+    const [admin, sam] = account.users;
+    const inbox = await connectedInbox(account);
+    const own = await call(api, 'PUT', '/me/signature', { token: sam.token, body: { text: 'Sam Agent\r\nTier <2>  ' } });
+    expect(own.status).toBe(200);
+    expect(own.body).toMatchObject({ userId: sam.userId, signature: 'Sam Agent\nTier <2>' });
+    expect(issuesOf(await call(api, 'PUT', '/me/signature', { token: sam.token, body: { text: 'Sam\u0007' } }))).toEqual(['text:no_control_characters']);
+    expect(issuesOf(await call(api, 'PUT', '/me/signature', { token: sam.token, body: { text: 'x'.repeat(1001) } }))).toEqual(['text:too_big']);
+    expect((await call(api, 'PUT', `/inboxes/${inbox.inboxId}/signature`, { token: sam.token, body: { text: 'Not mine' } })).status).toBe(403);
+    const set = await call(api, 'PUT', `/inboxes/${inbox.inboxId}/signature`, { token: admin.token, body: { text: 'Acme Support' } });
+    expect(set.body.signature).toBe('Acme Support');
+
+    const delivered = await deliver(eml({ from: 'ana@customer.example', to: inbox.address }), [inbox.address]);
+    const sent = await reply(account, String(delivered.receipt!.conversationId), { text: 'On its way.', html: '<p>On its way.</p>' }, {}, sam.token);
+    expect(sent.status).toBe(201);
+    const [email] = await sentById(sent.body.delivery.sesMessageId);
+    expect(email.body.text).toBe('On its way.\n\n-- \nSam Agent\nTier <2>\nAcme Support\n');
+    expect(email.body.html).toContain('<p>On its way.</p><div class="signature">-- <br>Sam Agent<br>Tier &#60;2&#62;<br>Acme Support</div>');
+
+    // An admin's own signature, emptied: only the inbox's remains.
+    expect((await call(api, 'PUT', '/me/signature', { token: admin.token, body: { text: '' } })).body.signature).toBe('');
+    const plain = await reply(account, String(delivered.receipt!.conversationId), { text: 'Also this.' }, {}, admin.token);
+    expect((await sentById(plain.body.delivery.sesMessageId))[0].body.text).toBe('Also this.\n\n-- \nAcme Support\n');
+  });
+
+  it('quotes the last inbound message below the reply when the inbox is set to', async () => {
+    const account = await createTestAccount(api, 2);
+    const [admin, sam] = account.users;
+    const inbox = await connectedInbox(account);
+    const first = await deliver(eml({ from: 'Ana <ana@customer.example>', to: inbox.address, text: 'My first note.' }), [inbox.address]);
+    const conversationId = String(first.receipt!.conversationId);
+    const unquoted = await reply(account, conversationId, { text: 'Noted.', html: '<p>Noted.</p>' });
+    expect((await sentById(unquoted.body.delivery.sesMessageId))[0].body.text).toBe('Noted.');
+
+    expect((await call(api, 'PUT', `/inboxes/${inbox.inboxId}/reply-settings`, { token: sam.token, body: { quote: 'last-message' } })).status).toBe(403);
+    expect(issuesOf(await call(api, 'PUT', `/inboxes/${inbox.inboxId}/reply-settings`, { token: admin.token, body: { quote: 'all' } }))).toEqual(['quote:invalid_value']);
+    const settings = await call(api, 'PUT', `/inboxes/${inbox.inboxId}/reply-settings`, { token: admin.token, body: { quote: 'last-message' } });
+    expect(settings.body.replySettings).toEqual({ quote: 'last-message' });
+
+    const date = 'Tue, 01 Dec 2026 09:30:00 GMT';
+    const raw = eml({ from: 'Ana <ana@customer.example>', to: inbox.address, inReplyTo: `${unquoted.body.delivery.sesMessageId}@email.amazonses.com`, text: 'Where is\r\nmy <order>?' }).replace(/^Date: .*$/m, `Date: ${date}`);
+    const second = await deliver(raw, [inbox.address]);
+    expect(second.receipt!.conversationId).toBe(conversationId);
+    const quoted = await reply(account, conversationId, { text: 'Shipped.', html: '<p>Shipped.</p>' });
+    const [email] = await sentById(quoted.body.delivery.sesMessageId);
+    expect(email.body.text).toBe(`Shipped.\n\nOn ${date}, Ana wrote:\n> Where is\n> my <order>?\n`);
+    expect(email.body.html).toContain(`<p>Shipped.</p><div class="quote">On ${date}, Ana wrote:<br><blockquote type="cite">Where is<br>my &#60;order&#62;?</blockquote></div>`);
+  });
+
   it('refuses an unverified custom from-address, recipients outside the conversation, and other accounts', async () => {
     const account = await createTestAccount(api, 1);
     const inbox = await connectedInbox(account);

@@ -88,6 +88,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/me/signature": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Set the calling user's signature (empty removes it); appended to their replies */
+        put: operations["putMeSignature"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/teams": {
         parameters: {
             query?: never;
@@ -305,6 +322,40 @@ export interface paths {
         get?: never;
         /** Addresses whose forwards may name their inner sender, and whether members of the account are trusted */
         put: operations["putInboxesByInboxIdTrustedForwarders"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/inboxes/{inboxId}/signature": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** The inbox's signature (empty removes it), below the agent's on every reply */
+        put: operations["putInboxesByInboxIdSignature"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/inboxes/{inboxId}/reply-settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Whether replies quote the last inbound message below their text */
+        put: operations["putInboxesByInboxIdReplySettings"];
         post?: never;
         delete?: never;
         options?: never;
@@ -676,6 +727,8 @@ export interface components {
              * @enum {string}
              */
             role: "admin" | "agent";
+            /** @description appended to their replies, above the inbox signature */
+            signature?: string;
         };
         Team: {
             teamId: string;
@@ -790,6 +843,12 @@ export interface components {
             createdAt: string;
             /** Format: date-time */
             connectedAt?: string;
+            /** @description appended to every reply, below the agent signature */
+            signature?: string;
+            replySettings?: {
+                /** @enum {string} */
+                quote: "none" | "last-message";
+            };
             setup: {
                 ready: boolean;
                 missing: ("sender-name" | "sender-address" | "sender-address-verification")[];
@@ -1311,6 +1370,47 @@ export interface operations {
         };
         responses: {
             /** @description Set a user available or away */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["User"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            /** @description A refusal: 400 names each offending field; 404 also for ids of other accounts */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    putMeSignature: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "text": "Sam Agent\nAcme Support"
+                 *     }
+                 */
+                "application/json": {
+                    text: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Set the calling user's signature (empty removes it); appended to their replies */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -2011,6 +2111,93 @@ export interface operations {
         };
         responses: {
             /** @description Addresses whose forwards may name their inner sender, and whether members of the account are trusted */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InboxView"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            /** @description A refusal: 400 names each offending field; 404 also for ids of other accounts */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    putInboxesByInboxIdSignature: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                inboxId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "text": "Acme Support\nhttps://acme.example/help"
+                 *     }
+                 */
+                "application/json": {
+                    text: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The inbox's signature (empty removes it), below the agent's on every reply */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InboxView"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            /** @description A refusal: 400 names each offending field; 404 also for ids of other accounts */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    putInboxesByInboxIdReplySettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                inboxId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "quote": "last-message"
+                 *     }
+                 */
+                "application/json": {
+                    /** @enum {string} */
+                    quote: "none" | "last-message";
+                };
+            };
+        };
+        responses: {
+            /** @description Whether replies quote the last inbound message below their text */
             200: {
                 headers: {
                     [name: string]: unknown;
