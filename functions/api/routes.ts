@@ -80,6 +80,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
   { method: 'POST', path: '/conversations/{conversationId}/notes', function: 'conversations', auth: 'jwt', role: 'agent' },
   { method: 'POST', path: '/conversations/{conversationId}/replies', function: 'conversations', auth: 'jwt', role: 'agent' },
   { method: 'POST', path: '/conversations/{conversationId}/replies/{messageId}/retry', function: 'conversations', auth: 'jwt', role: 'agent' },
+  { method: 'POST', path: '/conversations/{conversationId}/attachments', function: 'conversations', auth: 'jwt', role: 'agent' },
 
   // The link in a verification email: GET shows a confirm button (mail scanners prefetch links, so a GET
   // must not consume a single-use token); POST confirms.

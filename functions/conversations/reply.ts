@@ -15,6 +15,29 @@ import type { ReplyInput } from './schemas';
 /** The References kept on a reply: the newest ones (threads rarely need more, headers must stay bounded). */
 export const MAX_REFERENCES = 20;
 
+/** SES v2 sends raw messages of at most 40 MB, encoded attachments included. */
+export const SES_MAX_MESSAGE_BYTES = 40 * 1024 * 1024;
+/** Attachments one reply may carry. */
+export const MAX_REPLY_ATTACHMENTS = 10;
+
+/** A file uploaded for a reply, where it lies and what it is. */
+export interface ReplyAttachment {
+  readonly key: string;
+  readonly filename: string;
+  readonly contentType: string;
+  readonly size: number;
+}
+
+/**
+ * The size of a reply once composed, over-estimated: base64 turns every 57 bytes into a 78-byte line (76 +
+ * CRLF), text and HTML may grow as much (quoted-printable), and 64 KiB cover headers and MIME boundaries.
+ */
+export function composedSizeBound(body: { text: string; html?: string }, attachments: readonly Pick<ReplyAttachment, 'size'>[]): number {
+  const encoded = (bytes: number) => Math.ceil(bytes / 57) * 78;
+  const textBytes = Buffer.byteLength(body.text) + Buffer.byteLength(body.html ?? '');
+  return encoded(textBytes) + attachments.reduce((total, attachment) => total + encoded(attachment.size), 0) + 64 * 1024;
+}
+
 /** What a reply needs of its inbox. */
 export interface InboxSending {
   readonly inboxId: string;
@@ -40,6 +63,7 @@ export interface OutgoingEmail {
   readonly references: readonly string[];
   readonly text: string;
   readonly html?: string;
+  readonly attachments?: readonly ReplyAttachment[];
 }
 
 /** Reply prefixes of common clients and languages, with counters (`Re[2]:`, `RE^3:`): stripped before one `Re:`. */

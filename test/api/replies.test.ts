@@ -223,6 +223,49 @@ describe('replies', () => {
     expect(email.body.html).toContain(`<p>Shipped.</p><div class="quote">On ${date}, Ana wrote:<br><blockquote type="cite">Where is<br>my &#60;order&#62;?</blockquote></div>`);
   });
 
+  it('attaches files uploaded through presigned PUTs to the sent MIME; refuses foreign ids and oversize totals', async () => {
+    const account = await createTestAccount(api, 1);
+    const inbox = await connectedInbox(account);
+    const conversationOf = async () => String((await deliver(eml({ from: 'rui@customer.example', to: inbox.address }), [inbox.address])).receipt!.conversationId);
+    const [conversationId, otherId] = [await conversationOf(), await conversationOf()];
+    const upload = async (id: string, filename: string, content: Buffer, contentType = 'application/pdf') => {
+      const prepared = await call(api, 'POST', `/conversations/${id}/attachments`, { token: account.token, body: { filename, contentType, size: content.length } });
+      expect(prepared.status).toBe(201);
+      expect(prepared.body.uploadUrl).toContain(`outbound/${account.accountId}/${id}/${prepared.body.attachmentId}`);
+      expect(Date.parse(prepared.body.expiresAt) - Date.now()).toBeLessThanOrEqual(300_000);
+      const put = await fetch(prepared.body.uploadUrl, { method: 'PUT', body: content, headers: { 'content-type': contentType } });
+      expect(put.status).toBe(200);
+      return prepared.body.attachmentId as string;
+    };
+
+    const content = Buffer.from(Array.from({ length: 70_000 }, (_unused, index) => (index * 31) % 256));
+    const attachmentId = await upload(conversationId, 'Rechnung März.pdf', content);
+    const { result: sent, raw: [mime] } = await rawSent(() => reply(account, conversationId, { text: 'Your invoice.', attachments: [attachmentId] }));
+    expect(sent.status).toBe(201);
+    // What SES was given: the file intact, under its name. aws-ses-v2-local's store keeps it base64-encoded (its
+    // rebuilt .eml encodes that text once more, so the raw request is the one to parse).
+    const [attached] = (await simpleParser(mime)).attachments;
+    expect(attached).toMatchObject({ filename: 'Rechnung März.pdf', contentType: 'application/pdf' });
+    expect(attached.content.equals(content)).toBe(true);
+    const [stored] = (await sentById(sent.body.delivery.sesMessageId)) as (StoredEmail & { attachments: { content: string }[] })[];
+    expect(stored.attachments).toHaveLength(1);
+    expect(Buffer.from(stored.attachments[0].content, 'base64').equals(content)).toBe(true);
+
+    const foreign = await upload(otherId, 'other.pdf', Buffer.from('not yours'));
+    const prepared = await call(api, 'POST', `/conversations/${conversationId}/attachments`, { token: account.token, body: { filename: 'never.pdf', contentType: 'application/pdf', size: 10 } });
+    expect(issuesOf(await reply(account, conversationId, { text: 'x', attachments: [foreign, prepared.body.attachmentId] }))).toEqual(['attachments.0:unknown_attachment', 'attachments.1:unknown_attachment']);
+    const other = await createTestAccount(api, 1);
+    expect((await call(api, 'POST', `/conversations/${conversationId}/attachments`, { token: other.token, body: { filename: 'a.pdf', contentType: 'application/pdf', size: 1 } })).status).toBe(404);
+    expect(issuesOf(await call(api, 'POST', `/conversations/${conversationId}/attachments`, { token: account.token, body: { filename: '../a', contentType: 'pdf', size: 50 * 1024 * 1024 } })))
+      .toEqual(['filename:path_separator', 'contentType:invalid_format', 'size:too_big']);
+
+    // Two 15 MB files: 30 MB, over 40 MB once base64-encoded.
+    const big = Buffer.alloc(15 * 1024 * 1024, 7);
+    const tooLarge = await reply(account, conversationId, { text: 'Both.', attachments: [await upload(conversationId, 'a.bin', big, 'application/octet-stream'), await upload(conversationId, 'b.bin', big, 'application/octet-stream')] });
+    expect(tooLarge.status).toBe(413);
+    expect(tooLarge.body.error.code).toBe('reply_too_large');
+  });
+
   it('refuses an unverified custom from-address, recipients outside the conversation, and other accounts', async () => {
     const account = await createTestAccount(api, 1);
     const inbox = await connectedInbox(account);

@@ -657,6 +657,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/conversations/{conversationId}/attachments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A file for a reply: PUT it to uploadUrl (with its Content-Type) before expiresAt, then name attachmentId in the reply */
+        post: operations["postConversationsByConversationIdAttachments"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/verify": {
         parameters: {
             query?: never;
@@ -854,6 +871,13 @@ export interface components {
                 missing: ("sender-name" | "sender-address" | "sender-address-verification")[];
                 forwardingAddressEditable: boolean;
             };
+        };
+        AttachmentUpload: {
+            attachmentId: string;
+            /** @description presigned PUT, signed for the declared Content-Type and size */
+            uploadUrl: string;
+            /** Format: date-time */
+            expiresAt: string;
         };
         Channel: {
             inboxId: string;
@@ -3047,6 +3071,8 @@ export interface operations {
                     addRecipients?: string[];
                     /** @description keep the customer's Cc (less our own addresses); default true */
                     replyAll?: boolean;
+                    /** @description ids from POST /conversations/{id}/attachments, uploaded to their uploadUrl */
+                    attachments?: string[];
                 };
             };
         };
@@ -3091,6 +3117,53 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Message"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            /** @description A refusal: 400 names each offending field; 404 also for ids of other accounts */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postConversationsByConversationIdAttachments: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                conversationId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "filename": "invoice.pdf",
+                 *       "contentType": "application/pdf",
+                 *       "size": 48213
+                 *     }
+                 */
+                "application/json": {
+                    filename: string;
+                    contentType: string;
+                    size: number;
+                };
+            };
+        };
+        responses: {
+            /** @description A file for a reply: PUT it to uploadUrl (with its Content-Type) before expiresAt, then name attachmentId in the reply */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AttachmentUpload"];
                 };
             };
             401: components["responses"]["Unauthorized"];

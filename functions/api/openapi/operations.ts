@@ -91,6 +91,7 @@ export const OPERATIONS: Readonly<Record<string, Operation>> = {
 
   'POST /conversations/{conversationId}/replies': { summary: 'Reply by email (header Idempotency-Key: a repeat sends once and answers the first result; 502 email_not_sent stores the reply as failed)', body: body(conversations.replySchema, { text: 'Your order ships today.', cc: ['sam@customer.example'] }), status: 201, response: out.message },
   'POST /conversations/{conversationId}/replies/{messageId}/retry': { summary: 'Send a failed reply again', status: 201, response: out.message },
+  'POST /conversations/{conversationId}/attachments': { summary: 'A file for a reply: PUT it to uploadUrl (with its Content-Type) before expiresAt, then name attachmentId in the reply', body: body(conversations.attachmentUploadSchema, { filename: 'invoice.pdf', contentType: 'application/pdf', size: 48213 }), status: 201, response: out.attachmentUpload },
 
   'GET /verify': { summary: 'The link in a verification email: shows a button, uses nothing', query: inboxes.verificationTokenSchema, response: out.tokenStatus, html: true },
   'POST /verify': { summary: 'Verify the sender address (the button)', body: body(inboxes.verificationTokenSchema, { token: 'Zm9vYmFyYmF6' }), response: out.tokenStatus, html: true },

@@ -43,6 +43,12 @@ const senderAddress = z.discriminatedUnion('mode', [
   z.object({ mode: z.literal('custom'), address: z.string(), verified: z.boolean(), verifiedAt: timestamp.optional(), verificationSentAt: timestamp.optional() }),
 ]);
 
+export const attachmentUpload = z.object({
+  attachmentId: z.string(),
+  uploadUrl: z.string().meta({ description: 'presigned PUT, signed for the declared Content-Type and size' }),
+  expiresAt: timestamp,
+});
+
 export const inboxView = z.object({
   inboxId: z.string(),
   accountId: z.string(),
@@ -206,6 +212,7 @@ export const RESPONSE_COMPONENTS: Readonly<Record<string, z.ZodType>> = {
   Team: team,
   Me: me,
   InboxView: inboxView,
+  AttachmentUpload: attachmentUpload,
   Channel: channel,
   Pipeline: pipeline,
   Ticket: ticket,
