@@ -17,6 +17,7 @@ type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[numb
 const WIZARD_FIELDS = [
   'name', 'status', 'forwardingAddress', 'senderName', 'senderAddress', 'assignment', 'tickets',
   'teamAddresses', 'trustedForwarders', 'membersTrusted', 'claimedAddresses', 'version', 'connectedAt',
+  'signature', 'replySettings',
 ] as const satisfies readonly (keyof Inbox)[];
 
 function toInbox(item: Record<string, unknown> | undefined): Inbox | undefined {

@@ -62,6 +62,7 @@ export class DynamoReplies implements ReplyStore {
       senderAddress: item.senderAddress,
       ownAddresses: [String(item.forwardingAddress), ...list(item.claimedAddresses), ...list(item.teamAddresses)],
       signature: item.signature as string | undefined,
+      quote: (item.replySettings as { quote?: InboxSending['quote'] } | undefined)?.quote ?? 'none',
     };
   }
 

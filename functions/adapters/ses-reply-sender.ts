@@ -5,12 +5,12 @@
 import { SendEmailCommand, SESv2Client } from '@aws-sdk/client-sesv2';
 import MailComposer from 'nodemailer/lib/mail-composer';
 import type { ReplySender } from '../conversations/ports';
-import type { OutgoingEmail } from '../conversations/reply';
+import { OutgoingEmail, SES_MAX_MESSAGE_BYTES } from '../conversations/reply';
 
-/** SES refuses messages over 40 MB; a reply without attachments stays far below. */
-export const SES_MAX_MESSAGE_BYTES = 40 * 1024 * 1024;
+/** Reads an uploaded attachment. */
+export type ReadFile = (key: string) => Promise<Buffer>;
 
-export function composeReply(email: OutgoingEmail): Promise<Buffer> {
+export async function composeReply(email: OutgoingEmail, read: ReadFile): Promise<Buffer> {
   const angle = (id: string) => `<${id}>`;
   return new MailComposer({
     from: email.from,
@@ -22,16 +22,20 @@ export function composeReply(email: OutgoingEmail): Promise<Buffer> {
     references: email.references.map(angle),
     text: email.text,
     html: email.html,
+    attachments: await Promise.all((email.attachments ?? []).map(async (file) => ({ filename: file.filename, contentType: file.contentType, content: await read(file.key) }))),
   })
     .compile()
     .build();
 }
 
 export class SesReplySender implements ReplySender {
-  constructor(private readonly client: SESv2Client) {}
+  constructor(
+    private readonly client: SESv2Client,
+    private readonly read: ReadFile,
+  ) {}
 
   async send(email: OutgoingEmail): Promise<string> {
-    const raw = await composeReply(email);
+    const raw = await composeReply(email, this.read);
     if (raw.length > SES_MAX_MESSAGE_BYTES) throw new Error(`the reply is ${raw.length} bytes; SES sends at most ${SES_MAX_MESSAGE_BYTES}`);
     const result = await this.client.send(
       new SendEmailCommand({

@@ -35,6 +35,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
   { method: 'GET', path: '/users/{userId}', function: 'directory', auth: 'jwt', role: 'agent' },
   { method: 'PATCH', path: '/users/{userId}', function: 'directory', auth: 'jwt', role: 'admin' },
   { method: 'PUT', path: '/users/{userId}/availability', function: 'directory', auth: 'jwt', role: 'agent' },
+  { method: 'PUT', path: '/me/signature', function: 'directory', auth: 'jwt', role: 'agent' },
   { method: 'GET', path: '/teams', function: 'directory', auth: 'jwt', role: 'agent' },
   { method: 'POST', path: '/teams', function: 'directory', auth: 'jwt', role: 'admin' },
   { method: 'GET', path: '/teams/{teamId}', function: 'directory', auth: 'jwt', role: 'agent' },
@@ -52,6 +53,8 @@ export const API_ROUTES: readonly ApiRoute[] = [
   { method: 'PUT', path: '/inboxes/{inboxId}/forwarding-address', function: 'inboxes', auth: 'jwt', role: 'admin' },
   { method: 'POST', path: '/inboxes/{inboxId}/connect', function: 'inboxes', auth: 'jwt', role: 'admin' },
   { method: 'PUT', path: '/inboxes/{inboxId}/trusted-forwarders', function: 'inboxes', auth: 'jwt', role: 'admin' },
+  { method: 'PUT', path: '/inboxes/{inboxId}/signature', function: 'inboxes', auth: 'jwt', role: 'admin' },
+  { method: 'PUT', path: '/inboxes/{inboxId}/reply-settings', function: 'inboxes', auth: 'jwt', role: 'admin' },
   { method: 'POST', path: '/sending-domains', function: 'inboxes', auth: 'jwt', role: 'admin' },
   { method: 'GET', path: '/sending-domains', function: 'inboxes', auth: 'jwt', role: 'agent' },
   { method: 'GET', path: '/sending-domains/{domain}', function: 'inboxes', auth: 'jwt', role: 'agent' },
@@ -77,6 +80,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
   { method: 'POST', path: '/conversations/{conversationId}/notes', function: 'conversations', auth: 'jwt', role: 'agent' },
   { method: 'POST', path: '/conversations/{conversationId}/replies', function: 'conversations', auth: 'jwt', role: 'agent' },
   { method: 'POST', path: '/conversations/{conversationId}/replies/{messageId}/retry', function: 'conversations', auth: 'jwt', role: 'agent' },
+  { method: 'POST', path: '/conversations/{conversationId}/attachments', function: 'conversations', auth: 'jwt', role: 'agent' },
 
   // The link in a verification email: GET shows a confirm button (mail scanners prefetch links, so a GET
   // must not consume a single-use token); POST confirms.

@@ -65,6 +65,14 @@ export class TooManyRequests extends ApiError {
   }
 }
 
+/** The request would build something larger than a limit allows (e.g. a reply over SES's message size). */
+export class PayloadTooLarge extends ApiError {
+  readonly status = 413;
+  constructor(readonly code: string, message: string) {
+    super(message);
+  }
+}
+
 /** A service we depend on (e.g. SES) failed; the request may be retried. */
 export class UpstreamFailed extends ApiError {
   readonly status = 502;

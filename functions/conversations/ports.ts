@@ -1,6 +1,6 @@
 /** What the conversation use cases need from storage and mail; adapters in functions/adapters/. */
 import type { Conversation, ConversationStatus, InboxView, Note, StoredMessage } from './model';
-import type { InboxSending, OutgoingEmail } from './reply';
+import type { InboxSending, OutgoingEmail, ReplyAttachment } from './reply';
 
 /** Which view to read: one of an inbox's, or the caller's open conversations across the account. */
 export type Listing =
@@ -83,6 +83,14 @@ export interface ReplyStore {
   outboundMessage(conversation: Conversation, messageId: string): Promise<OutboundMessage | undefined>;
   /** Marks a failed reply as being retried; false when it is not (or no longer) failed. */
   claimRetry(conversation: Conversation, message: OutboundMessage): Promise<boolean>;
+}
+
+/** Files uploaded for replies (the mail bucket's `outbound/` prefix). */
+export interface OutboundFiles {
+  /** Records what the file is and answers a short-lived presigned PUT for exactly it. */
+  prepareUpload(key: string, file: Omit<ReplyAttachment, 'key'>): Promise<{ uploadUrl: string; expiresAt: string }>;
+  /** The file as described and as uploaded (its real size); undefined when it was never prepared or uploaded. */
+  uploaded(key: string): Promise<ReplyAttachment | undefined>;
 }
 
 /** Sends a composed reply; answers the message id SES gave it. */

@@ -5,17 +5,18 @@
  * with the reason; `retryReply` sends it again.
  */
 import { createHash } from 'node:crypto';
-import { Conflict, NotFound, UpstreamFailed } from '../commons/errors';
-import type { Conversation, MessageView } from './model';
-import { ChangedMeanwhile, IdempotencyRecord, OutboundMessage, ReplySender, ReplyStore } from './ports';
-import { fromHeader, OutgoingEmail, recipients, replySubject, replyTokenAddress, sesThreadingId, threading, withSignatures } from './reply';
+import { Conflict, NotFound, PayloadTooLarge, UpstreamFailed, ValidationFailed } from '../commons/errors';
+import type { Conversation, MessageView, StoredMessage } from './model';
+import { ChangedMeanwhile, IdempotencyRecord, OutboundFiles, OutboundMessage, ReplySender, ReplyStore } from './ports';
+import { composedSizeBound, fromHeader, MAX_QUOTED_HTML, ReplyAttachment, SES_MAX_MESSAGE_BYTES, messageToQuote, OutgoingEmail, QuotedMessage, recipients, replySubject, replyTokenAddress, sesThreadingId, threading, withQuote, withSignatures } from './reply';
 import { sanitizeMessageHtml } from './sanitize';
-import type { ReplyInput } from './schemas';
+import type { AttachmentUploadInput, ReplyInput } from './schemas';
 import { Caller, ConversationContext, existingConversation, messageView } from './use-cases';
 
 export interface ReplyContext extends ConversationContext {
   readonly replies: ReplyStore;
   readonly sender: ReplySender;
+  readonly outboundFiles: OutboundFiles;
   /** The region SES sends from: it names the Message-ID SES gives sent mail. */
   readonly sesRegion: string;
 }
@@ -37,10 +38,11 @@ export async function sendReply(context: ReplyContext, caller: Caller, conversat
   if (!inbox) throw new NotFound('inbox');
   const from = fromHeader(inbox, read.agent?.name ?? caller.email ?? 'Support');
   const { to, cc } = recipients(input, messages, inbox);
-  const body = withSignatures(
-    { text: input.text, html: input.html === undefined ? undefined : sanitizeMessageHtml(input.html, { remoteImages: true, inlineImage: () => undefined }) },
-    [read.agent?.signature, inbox.signature],
-  );
+  const signed = withSignatures({ text: input.text, html: input.html === undefined ? undefined : sanitizeForSending(input.html) }, [read.agent?.signature, inbox.signature]);
+  const [quoted, attachments] = await Promise.all([quotedMessage(context, messageToQuote(inbox, messages)), replyAttachments(context, conversation, input.attachments ?? [])]);
+  const body = withQuote(signed, quoted);
+  const size = composedSizeBound(body, attachments);
+  if (size > SES_MAX_MESSAGE_BYTES) throw new PayloadTooLarge('reply_too_large', `the reply would be about ${size} bytes once encoded; SES sends at most ${SES_MAX_MESSAGE_BYTES}`);
   const outgoing: OutgoingEmail = {
     from: from.header,
     fromAddress: from.address,
@@ -50,10 +52,46 @@ export async function sendReply(context: ReplyContext, caller: Caller, conversat
     subject: replySubject(conversation.subject),
     ...threading(messages),
     ...body,
+    ...(attachments.length ? { attachments } : {}),
   };
   const message = await deliver(context, outgoing, { messageId: context.newId('ms'), sentBy: caller.userId, receivedAt: context.now().toISOString() });
   await context.replies.saveReply(conversation, message, threadingIdOf(message), keyHash);
   return answer(context, message);
+}
+
+/** Where a reply's upload lies: under the account and the conversation, so an id cannot reach another's file. */
+const outboundKey = (conversation: Pick<Conversation, 'accountId' | 'conversationId'>, attachmentId: string) => `outbound/${conversation.accountId}/${conversation.conversationId}/${attachmentId}`;
+
+/** A file to attach to a reply of this conversation: its id, and where to PUT it (briefly). */
+export async function prepareAttachment(context: ReplyContext, caller: Caller, conversationId: string, file: AttachmentUploadInput) {
+  const conversation = await existingConversation(context.conversations, caller, conversationId);
+  const attachmentId = context.newId('at');
+  return { attachmentId, ...(await context.outboundFiles.prepareUpload(outboundKey(conversation, attachmentId), file)) };
+}
+
+/** The uploads a reply names, each of this account and conversation and uploaded (`400` naming each that is not). */
+async function replyAttachments(context: ReplyContext, conversation: Conversation, attachmentIds: readonly string[]): Promise<ReplyAttachment[]> {
+  const found = await Promise.all(attachmentIds.map((attachmentId) => context.outboundFiles.uploaded(outboundKey(conversation, attachmentId))));
+  const issues = found.flatMap((file, index) => (file ? [] : [{ field: `attachments.${index}`, rule: 'unknown_attachment', message: `${attachmentIds[index]} is no file uploaded for this conversation` }]));
+  if (issues.length) throw new ValidationFailed(issues);
+  return found as ReplyAttachment[];
+}
+
+/** Sent HTML keeps remote images (the recipient's client decides) and drops `cid:` ones it cannot carry. */
+const sanitizeForSending = (html: string) => sanitizeMessageHtml(html, { remoteImages: true, inlineImage: () => undefined });
+
+/** The quoted message's date, author and bodies (its HTML may live next to the raw mail). */
+async function quotedMessage(context: ReplyContext, message: StoredMessage | undefined): Promise<QuotedMessage | undefined> {
+  if (!message) return undefined;
+  const html = message.html ?? (message.bodies?.htmlKey ? await context.files.body(message.bodies.htmlKey) : undefined);
+  const date = new Date(message.date ?? message.receivedAt);
+  return {
+    date: (Number.isNaN(date.getTime()) ? new Date(message.receivedAt) : date).toUTCString(),
+    name: message.from.name || message.from.email,
+    text: message.text ?? '',
+    // Longer HTML is quoted as its (bounded) text: sanitizing it would cost more than the quote is worth.
+    html: html === undefined || html.length > MAX_QUOTED_HTML ? undefined : sanitizeForSending(html),
+  };
 }
 
 /** Sends a failed reply again, as it was composed. */

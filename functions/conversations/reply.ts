@@ -5,6 +5,7 @@
  * answer back to this conversation. Pure: the use case reads, this decides, the adapter composes MIME.
  */
 import { Conflict, FieldIssue, ValidationFailed } from '../commons/errors';
+import { truncate as truncateText } from '../commons/text';
 import type { Mailbox } from '../inbound/domain/outcome';
 import { displayNameFor, formatFrom } from '../inboxes/sender';
 import type { SenderAddress, SenderName } from '../inboxes/model';
@@ -13,6 +14,29 @@ import type { ReplyInput } from './schemas';
 
 /** The References kept on a reply: the newest ones (threads rarely need more, headers must stay bounded). */
 export const MAX_REFERENCES = 20;
+
+/** SES v2 sends raw messages of at most 40 MB, encoded attachments included. */
+export const SES_MAX_MESSAGE_BYTES = 40 * 1024 * 1024;
+/** Attachments one reply may carry. */
+export const MAX_REPLY_ATTACHMENTS = 10;
+
+/** A file uploaded for a reply, where it lies and what it is. */
+export interface ReplyAttachment {
+  readonly key: string;
+  readonly filename: string;
+  readonly contentType: string;
+  readonly size: number;
+}
+
+/**
+ * The size of a reply once composed, over-estimated: base64 turns every 57 bytes into a 78-byte line (76 +
+ * CRLF), text and HTML may grow as much (quoted-printable), and 64 KiB cover headers and MIME boundaries.
+ */
+export function composedSizeBound(body: { text: string; html?: string }, attachments: readonly Pick<ReplyAttachment, 'size'>[]): number {
+  const encoded = (bytes: number) => Math.ceil(bytes / 57) * 78;
+  const textBytes = Buffer.byteLength(body.text) + Buffer.byteLength(body.html ?? '');
+  return encoded(textBytes) + attachments.reduce((total, attachment) => total + encoded(attachment.size), 0) + 64 * 1024;
+}
 
 /** What a reply needs of its inbox. */
 export interface InboxSending {
@@ -23,6 +47,8 @@ export interface InboxSending {
   /** Addresses that are ours (forwarding, claimed, team): never a recipient of "reply all". */
   readonly ownAddresses: readonly string[];
   readonly signature?: string;
+  /** Quote the last inbound message below the reply (default: no). */
+  readonly quote: 'none' | 'last-message';
 }
 
 /** An email ready to compose: every header value bounded and free of line breaks. */
@@ -37,6 +63,7 @@ export interface OutgoingEmail {
   readonly references: readonly string[];
   readonly text: string;
   readonly html?: string;
+  readonly attachments?: readonly ReplyAttachment[];
 }
 
 /** Reply prefixes of common clients and languages, with counters (`Re[2]:`, `RE^3:`): stripped before one `Re:`. */
@@ -119,6 +146,38 @@ export function withSignatures(body: { text: string; html?: string }, signatures
     html: body.html === undefined ? undefined : `${body.html}<div class="signature">-- <br>${escapeHtml(block).replace(/\n/g, '<br>')}</div>`,
   };
 }
+
+/** At most this much of the quoted message's text (characters) and lines: history stays a reminder, not a copy. */
+export const MAX_QUOTED_CHARACTERS = 20_000;
+export const MAX_QUOTED_LINES = 400;
+export const MAX_QUOTED_HTML = 200_000;
+
+/** The message a reply quotes, with its bodies read (HTML already sanitized). */
+export interface QuotedMessage {
+  readonly date: string;
+  readonly name: string;
+  readonly text: string;
+  readonly html?: string;
+}
+
+/**
+ * The quoted history below the reply, as clients write it: text `On <date>, <name> wrote:` and `> ` lines
+ * (bounded); HTML a blockquote of the message's sanitized HTML, or of its escaped text.
+ */
+export function withQuote(body: { text: string; html?: string }, quoted: QuotedMessage | undefined): { text: string; html?: string } {
+  if (!quoted) return body;
+  const lines = truncateText(quoted.text, MAX_QUOTED_CHARACTERS).replace(/\r\n?/g, '\n').replace(/\s+$/, '').split('\n').slice(0, MAX_QUOTED_LINES);
+  const attribution = `On ${quoted.date}, ${quoted.name} wrote:`;
+  const quotedHtml = quoted.html ?? escapeHtml(lines.join('\n')).replace(/\n/g, '<br>');
+  return {
+    text: `${body.text.replace(/\s+$/, '')}\n\n${attribution}\n${lines.map((line) => (line ? `> ${line}` : '>')).join('\n')}\n`,
+    html: body.html === undefined ? undefined : `${body.html}<div class="quote">${escapeHtml(attribution)}<br><blockquote type="cite">${quotedHtml}</blockquote></div>`,
+  };
+}
+
+/** The last inbound message, when the inbox quotes it. */
+export const messageToQuote = (inbox: Pick<InboxSending, 'quote'>, messages: readonly StoredMessage[]) =>
+  inbox.quote === 'last-message' ? [...messages].reverse().find((message) => message.direction === 'inbound') : undefined;
 
 /** SES replaces the Message-ID of mail it sends with its own id in this form: what answers quote. */
 export function sesThreadingId(sesMessageId: string, region: string): string {

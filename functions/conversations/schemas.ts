@@ -1,6 +1,7 @@
 /** Query strings and bodies of the conversation routes: strict, every rule named. */
 import { z } from 'zod';
-import { changesObject, emailAddress, id } from '../directory/fields';
+import { changesObject, displayName, emailAddress, id } from '../directory/fields';
+import { MAX_REPLY_ATTACHMENTS, SES_MAX_MESSAGE_BYTES } from './reply';
 import { INBOX_VIEWS } from './model';
 
 const limit = z
@@ -63,7 +64,24 @@ export const replySchema = z.strictObject({
   cc: recipients.optional(),
   addRecipients: recipients.optional().meta({ description: 'addresses that are not participants of the conversation, added on purpose' }),
   replyAll: z.boolean().optional().meta({ description: "keep the customer's Cc (less our own addresses); default true" }),
+  attachments: z
+    .array(id('at'))
+    .max(MAX_REPLY_ATTACHMENTS, `must list at most ${MAX_REPLY_ATTACHMENTS}`)
+    .refine((ids) => new Set(ids).size === ids.length, { message: 'must not repeat an id', params: { rule: 'duplicate' } })
+    .optional()
+    .meta({ description: 'ids from POST /conversations/{id}/attachments, uploaded to their uploadUrl', uniqueItems: true }),
 });
+
+/** `POST /conversations/{conversationId}/attachments`: a file to upload for a reply. */
+export const attachmentUploadSchema = z.strictObject({
+  filename: displayName(200).refine((name) => !/[/\\]/.test(name), { message: 'must not contain / or \\', params: { rule: 'path_separator' } }),
+  contentType: z
+    .string()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,63}\/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,63}$/, { message: 'must be a media type such as application/pdf' })
+    .transform((type) => type.toLowerCase()),
+  size: z.number().int('must be a whole number of bytes').min(1, 'must be at least 1').max(SES_MAX_MESSAGE_BYTES, `must be at most ${SES_MAX_MESSAGE_BYTES}`),
+});
+export type AttachmentUploadInput = z.infer<typeof attachmentUploadSchema>;
 export type ReplyInput = z.infer<typeof replySchema>;
 
 /** The `Idempotency-Key` header: a client-chosen token, printable, bounded. */

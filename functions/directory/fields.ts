@@ -44,3 +44,21 @@ export const changesObject = <T extends z.ZodRawShape>(shape: T) =>
     // Only when the fields themselves were fine: `{ "email": … }` is an unknown field, not an empty change.
     when: (payload) => payload.issues.length === 0,
   }).meta({ minProperties: 1 });
+
+/** Longest signature (characters); it is added to every reply, so it stays short. */
+export const MAX_SIGNATURE = 1000;
+
+/**
+ * A signature: several lines of plain text (CRLF becomes LF), each free of control, bidi and zero-width
+ * characters; empty clears it. Bounded before any line is looked at.
+ */
+export const signatureText = z
+  .string()
+  .max(MAX_SIGNATURE, `must be at most ${MAX_SIGNATURE} characters`)
+  .transform((value) => value.replace(/\r\n?/g, '\n').replace(/\s+$/, ''))
+  .refine((value) => !value.split('\n').some(hasUnsafeCharacters), {
+    message: 'lines must not contain control, bidi or zero-width characters',
+    params: { rule: 'no_control_characters' },
+  });
+
+export const signatureSchema = z.strictObject({ text: signatureText });

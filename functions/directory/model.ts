@@ -26,6 +26,8 @@ export interface User {
   readonly availability: Availability;
   /** Most open conversations auto-assignment gives this user at once; null: no limit. */
   readonly capacity: number | null;
+  /** Appended to this user's replies, above the inbox's signature. */
+  readonly signature?: string;
 }
 
 export interface Team {

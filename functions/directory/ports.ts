@@ -3,7 +3,7 @@ import type { Account, Role, Team, User } from './model';
 /** Thrown by `createUser` when the email already signs in somewhere (emails are unique, like in Cognito). */
 export class EmailInUse extends Error {}
 
-export type UserChanges = Partial<Pick<User, 'name' | 'availability' | 'capacity' | 'role'>>;
+export type UserChanges = Partial<Pick<User, 'name' | 'availability' | 'capacity' | 'role' | 'signature'>>;
 
 /** A role change was refused: the acting admin is no longer one (a concurrent demotion won). */
 export class ActorNotAdmin extends Error {}

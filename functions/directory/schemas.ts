@@ -29,3 +29,6 @@ export const subdomain = z
 
 export const newAccountSchema = z.strictObject({ name: displayName(), subdomain, adminEmail: emailAddress, adminName: displayName().optional() });
 export type NewAccountInput = z.infer<typeof newAccountSchema>;
+
+/** A user's own signature (`PUT /me/signature`); inboxes take the same shape. */
+export { signatureSchema } from './fields';

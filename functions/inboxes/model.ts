@@ -73,4 +73,12 @@ export interface Inbox {
   readonly version: number;
   readonly createdAt: string;
   readonly connectedAt?: string;
+  /** Appended to every reply from this inbox, below the agent's own. */
+  readonly signature?: string;
+  readonly replySettings?: ReplySettings;
+}
+
+/** What a reply carries of the conversation: nothing, or the last inbound message quoted below the text. */
+export interface ReplySettings {
+  readonly quote: 'none' | 'last-message';
 }

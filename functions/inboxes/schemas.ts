@@ -85,6 +85,10 @@ export type TrustedForwardersInput = z.infer<typeof trustedForwardersSchema>;
 
 export const forwardingAddressSchema = z.strictObject({ localPart });
 
+export const replySettingsSchema = z.strictObject({
+  quote: z.enum(['none', 'last-message'], { message: 'must be "none" or "last-message"' }),
+});
+
 /**
  * The token of a verification link (`GET /verify?token=`, or posted by its button), as documented. The public
  * verification function checks bodies with the same schema in zod/mini (`token-schema.ts`); a test keeps the two equal.

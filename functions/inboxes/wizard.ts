@@ -11,7 +11,7 @@ import { refuseIssues, Scope, unknownTeams, unknownUsers } from '../directory/us
 import type { PipelineCatalog } from '../tickets/pipelines';
 import { domainOf, isWithinDomain } from '../inbound/domain/addresses';
 import { generatedLocalPart, hostedAddress, hostedDomain } from './addresses';
-import type { Assignment, Inbox, SenderAddress, TicketSettings } from './model';
+import type { Assignment, Inbox, ReplySettings, SenderAddress, TicketSettings } from './model';
 import { AddressTaken, InboxStore, StaleInbox } from './ports';
 import type { AssignmentInput, NewInboxInput, SenderAddressInput, TicketsInput, TrustedForwardersInput } from './schemas';
 import { SenderPreview, senderPreview } from './sender';
@@ -189,6 +189,15 @@ export async function setTickets(context: WizardContext, scope: Scope, inboxId: 
  * Whose manual forwards may name their inner sender. The inbound chain reads the inbox item for each message,
  * so a change applies to mail received from then on; what was attributed before stays as it was.
  */
+/** The inbox's signature, below the agent's on every reply; an empty text removes it. */
+export function setSignature(context: WizardContext, scope: Scope, inboxId: string, signature: string): Promise<Inbox> {
+  return change(context, scope, inboxId, (inbox) => ({ ...inbox, signature }));
+}
+
+export function setReplySettings(context: WizardContext, scope: Scope, inboxId: string, replySettings: ReplySettings): Promise<Inbox> {
+  return change(context, scope, inboxId, (inbox) => ({ ...inbox, replySettings }));
+}
+
 export function setTrustedForwarders(context: WizardContext, scope: Scope, inboxId: string, input: TrustedForwardersInput): Promise<Inbox> {
   const issues = input.addresses.flatMap((address, index) =>
     isWithinDomain(domainOf(address), context.inboxDomain)

@@ -173,6 +173,99 @@ describe('replies', () => {
     expect((await call(api, 'POST', `/conversations/${conversationId}/replies/${stored.messageId}/retry`, { token: account.token })).status).toBe(409);
   });
 
+  it("appends the agent's then the inbox's signature, each set by its owner, to text and HTML", async () => {
+    const account = await createTestAccount(api, 2);
+    const [admin, sam] = account.users;
+    const inbox = await connectedInbox(account);
+    const own = await call(api, 'PUT', '/me/signature', { token: sam.token, body: { text: 'Sam Agent\r\nTier <2>  ' } });
+    expect(own.status).toBe(200);
+    expect(own.body).toMatchObject({ userId: sam.userId, signature: 'Sam Agent\nTier <2>' });
+    expect(issuesOf(await call(api, 'PUT', '/me/signature', { token: sam.token, body: { text: 'Sam\u0007' } }))).toEqual(['text:no_control_characters']);
+    expect(issuesOf(await call(api, 'PUT', '/me/signature', { token: sam.token, body: { text: 'x'.repeat(1001) } }))).toEqual(['text:too_big']);
+    expect((await call(api, 'PUT', `/inboxes/${inbox.inboxId}/signature`, { token: sam.token, body: { text: 'Not mine' } })).status).toBe(403);
+    const set = await call(api, 'PUT', `/inboxes/${inbox.inboxId}/signature`, { token: admin.token, body: { text: 'Acme Support' } });
+    expect(set.body.signature).toBe('Acme Support');
+
+    const delivered = await deliver(eml({ from: 'ana@customer.example', to: inbox.address }), [inbox.address]);
+    const sent = await reply(account, String(delivered.receipt!.conversationId), { text: 'On its way.', html: '<p>On its way.</p>' }, {}, sam.token);
+    expect(sent.status).toBe(201);
+    const [email] = await sentById(sent.body.delivery.sesMessageId);
+    expect(email.body.text).toBe('On its way.\n\n-- \nSam Agent\nTier <2>\nAcme Support\n');
+    expect(email.body.html).toContain('<p>On its way.</p><div class="signature">-- <br>Sam Agent<br>Tier &#60;2&#62;<br>Acme Support</div>');
+
+    // An admin's own signature, emptied: only the inbox's remains.
+    expect((await call(api, 'PUT', '/me/signature', { token: admin.token, body: { text: '' } })).body.signature).toBe('');
+    const plain = await reply(account, String(delivered.receipt!.conversationId), { text: 'Also this.' }, {}, admin.token);
+    expect((await sentById(plain.body.delivery.sesMessageId))[0].body.text).toBe('Also this.\n\n-- \nAcme Support\n');
+  });
+
+  it('quotes the last inbound message below the reply when the inbox is set to', async () => {
+    const account = await createTestAccount(api, 2);
+    const [admin, sam] = account.users;
+    const inbox = await connectedInbox(account);
+    const first = await deliver(eml({ from: 'Ana <ana@customer.example>', to: inbox.address, text: 'My first note.' }), [inbox.address]);
+    const conversationId = String(first.receipt!.conversationId);
+    const unquoted = await reply(account, conversationId, { text: 'Noted.', html: '<p>Noted.</p>' });
+    expect((await sentById(unquoted.body.delivery.sesMessageId))[0].body.text).toBe('Noted.');
+
+    expect((await call(api, 'PUT', `/inboxes/${inbox.inboxId}/reply-settings`, { token: sam.token, body: { quote: 'last-message' } })).status).toBe(403);
+    expect(issuesOf(await call(api, 'PUT', `/inboxes/${inbox.inboxId}/reply-settings`, { token: admin.token, body: { quote: 'all' } }))).toEqual(['quote:invalid_value']);
+    const settings = await call(api, 'PUT', `/inboxes/${inbox.inboxId}/reply-settings`, { token: admin.token, body: { quote: 'last-message' } });
+    expect(settings.body.replySettings).toEqual({ quote: 'last-message' });
+
+    const date = 'Tue, 01 Dec 2026 09:30:00 GMT';
+    const raw = eml({ from: 'Ana <ana@customer.example>', to: inbox.address, inReplyTo: `${unquoted.body.delivery.sesMessageId}@email.amazonses.com`, text: 'Where is\r\nmy <order>?' }).replace(/^Date: .*$/m, `Date: ${date}`);
+    const second = await deliver(raw, [inbox.address]);
+    expect(second.receipt!.conversationId).toBe(conversationId);
+    const quoted = await reply(account, conversationId, { text: 'Shipped.', html: '<p>Shipped.</p>' });
+    const [email] = await sentById(quoted.body.delivery.sesMessageId);
+    expect(email.body.text).toBe(`Shipped.\n\nOn ${date}, Ana wrote:\n> Where is\n> my <order>?\n`);
+    expect(email.body.html).toContain(`<p>Shipped.</p><div class="quote">On ${date}, Ana wrote:<br><blockquote type="cite">Where is<br>my &#60;order&#62;?</blockquote></div>`);
+  });
+
+  it('attaches files uploaded through presigned PUTs to the sent MIME; refuses foreign ids and oversize totals', async () => {
+    const account = await createTestAccount(api, 1);
+    const inbox = await connectedInbox(account);
+    const conversationOf = async () => String((await deliver(eml({ from: 'rui@customer.example', to: inbox.address }), [inbox.address])).receipt!.conversationId);
+    const [conversationId, otherId] = [await conversationOf(), await conversationOf()];
+    const upload = async (id: string, filename: string, content: Buffer, contentType = 'application/pdf') => {
+      const prepared = await call(api, 'POST', `/conversations/${id}/attachments`, { token: account.token, body: { filename, contentType, size: content.length } });
+      expect(prepared.status).toBe(201);
+      expect(prepared.body.uploadUrl).toContain(`outbound/${account.accountId}/${id}/${prepared.body.attachmentId}`);
+      expect(Date.parse(prepared.body.expiresAt) - Date.now()).toBeLessThanOrEqual(300_000);
+      const put = await fetch(prepared.body.uploadUrl, { method: 'PUT', body: content, headers: { 'content-type': contentType } });
+      expect(put.status).toBe(200);
+      return prepared.body.attachmentId as string;
+    };
+
+    const content = Buffer.from(Array.from({ length: 70_000 }, (_unused, index) => (index * 31) % 256));
+    const attachmentId = await upload(conversationId, 'Rechnung März.pdf', content);
+    const { result: sent, raw: [mime] } = await rawSent(() => reply(account, conversationId, { text: 'Your invoice.', attachments: [attachmentId] }));
+    expect(sent.status).toBe(201);
+    // What SES was given: the file intact, under its name. aws-ses-v2-local's store keeps it base64-encoded (its
+    // rebuilt .eml encodes that text once more, so the raw request is the one to parse).
+    const [attached] = (await simpleParser(mime)).attachments;
+    expect(attached).toMatchObject({ filename: 'Rechnung März.pdf', contentType: 'application/pdf' });
+    expect(attached.content.equals(content)).toBe(true);
+    const [stored] = (await sentById(sent.body.delivery.sesMessageId)) as (StoredEmail & { attachments: { content: string }[] })[];
+    expect(stored.attachments).toHaveLength(1);
+    expect(Buffer.from(stored.attachments[0].content, 'base64').equals(content)).toBe(true);
+
+    const foreign = await upload(otherId, 'other.pdf', Buffer.from('not yours'));
+    const prepared = await call(api, 'POST', `/conversations/${conversationId}/attachments`, { token: account.token, body: { filename: 'never.pdf', contentType: 'application/pdf', size: 10 } });
+    expect(issuesOf(await reply(account, conversationId, { text: 'x', attachments: [foreign, prepared.body.attachmentId] }))).toEqual(['attachments.0:unknown_attachment', 'attachments.1:unknown_attachment']);
+    const other = await createTestAccount(api, 1);
+    expect((await call(api, 'POST', `/conversations/${conversationId}/attachments`, { token: other.token, body: { filename: 'a.pdf', contentType: 'application/pdf', size: 1 } })).status).toBe(404);
+    expect(issuesOf(await call(api, 'POST', `/conversations/${conversationId}/attachments`, { token: account.token, body: { filename: '../a', contentType: 'pdf', size: 50 * 1024 * 1024 } })))
+      .toEqual(['filename:path_separator', 'contentType:invalid_format', 'size:too_big']);
+
+    // Two 15 MB files: 30 MB, over 40 MB once base64-encoded.
+    const big = Buffer.alloc(15 * 1024 * 1024, 7);
+    const tooLarge = await reply(account, conversationId, { text: 'Both.', attachments: [await upload(conversationId, 'a.bin', big, 'application/octet-stream'), await upload(conversationId, 'b.bin', big, 'application/octet-stream')] });
+    expect(tooLarge.status).toBe(413);
+    expect(tooLarge.body.error.code).toBe('reply_too_large');
+  });
+
   it('refuses an unverified custom from-address, recipients outside the conversation, and other accounts', async () => {
     const account = await createTestAccount(api, 1);
     const inbox = await connectedInbox(account);

@@ -1,5 +1,5 @@
 /** Building replies: subject, recipients, sender, threading and signatures (pure). */
-import { fromHeader, InboxSending, recipients, replySubject, replyTokenAddress, sesThreadingId, threading, withSignatures } from '../../functions/conversations/reply';
+import { fromHeader, InboxSending, MAX_QUOTED_CHARACTERS, MAX_QUOTED_LINES, messageToQuote, recipients, replySubject, replyTokenAddress, sesThreadingId, threading, withQuote, withSignatures } from '../../functions/conversations/reply';
 import type { StoredMessage } from '../../functions/conversations/model';
 import { newTextOf, snippetOf } from '../../functions/conversations/new-text';
 import { ValidationFailed } from '../../functions/commons/errors';
@@ -10,6 +10,7 @@ const inbox: InboxSending = {
   senderName: { mode: 'agent-and-company', companyName: 'Acme' },
   senderAddress: { mode: 'default', username: 'help', address: 'help@acme.inbox.example.com' },
   ownAddresses: ['support@acme.inbox.example.com', 'team@acme.example'],
+  quote: 'none',
 };
 
 const inbound = (fields: Partial<StoredMessage>): StoredMessage => ({
@@ -66,6 +67,33 @@ describe('sender, threading, signatures', () => {
     expect(sesThreadingId('0100abc', 'us-east-1')).toBe('0100abc@email.amazonses.com');
     expect(sesThreadingId('0100abc', 'eu-west-1')).toBe('0100abc@eu-west-1.amazonses.com');
     expect(withSignatures({ text: 'Hi  \n', html: '<p>Hi</p>' }, ['Sam <sam>', undefined, 'Acme'])).toEqual({ text: 'Hi\n\n-- \nSam <sam>\nAcme\n', html: '<p>Hi</p><div class="signature">-- <br>Sam &#60;sam&#62;<br>Acme</div>' });
+  });
+});
+
+describe('withQuote', () => {
+  const quoted = { date: 'Tue, 01 Dec 2026 00:00:00 GMT', name: 'Jane <J>', text: 'Where is\r\n\r\nmy order?\n' };
+
+  it('quotes the text line by line under who wrote it, and the HTML in a blockquote (escaped text when it had none)', () => {
+    expect(withQuote({ text: 'Today.\n', html: '<p>Today.</p>' }, quoted)).toEqual({
+      text: 'Today.\n\nOn Tue, 01 Dec 2026 00:00:00 GMT, Jane <J> wrote:\n> Where is\n>\n> my order?\n',
+      html: '<p>Today.</p><div class="quote">On Tue, 01 Dec 2026 00:00:00 GMT, Jane &#60;J&#62; wrote:<br><blockquote type="cite">Where is<br><br>my order?</blockquote></div>',
+    });
+    expect(withQuote({ text: 'Today.', html: '<p>Today.</p>' }, { ...quoted, html: '<p>Where?</p>' }).html).toContain('<blockquote type="cite"><p>Where?</p></blockquote>');
+    expect(withQuote({ text: 'Today.' }, quoted).html).toBeUndefined();
+    expect(withQuote({ text: 'Today.' }, undefined)).toEqual({ text: 'Today.' });
+  });
+
+  it('bounds the quoted lines and characters', () => {
+    const lines = withQuote({ text: 'x' }, { ...quoted, text: 'line\n'.repeat(10_000) }).text.split('\n').filter((line) => line.startsWith('> '));
+    expect(lines).toHaveLength(MAX_QUOTED_LINES);
+    const long = withQuote({ text: 'x' }, { ...quoted, text: 'a'.repeat(MAX_QUOTED_CHARACTERS * 3) }).text;
+    expect(long.length).toBeLessThan(MAX_QUOTED_CHARACTERS + 200);
+  });
+
+  it('quotes the last inbound message only when the inbox says so', () => {
+    const messages = [inbound({ messageId: 'ms_1' }), inbound({ messageId: 'ms_2' }), { ...inbound({ messageId: 'ms_3' }), direction: 'outbound' as const }];
+    expect(messageToQuote({ quote: 'last-message' }, messages)?.messageId).toBe('ms_2');
+    expect(messageToQuote({ quote: 'none' }, messages)).toBeUndefined();
   });
 });
 

@@ -88,6 +88,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/me/signature": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Set the calling user's signature (empty removes it); appended to their replies */
+        put: operations["putMeSignature"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/teams": {
         parameters: {
             query?: never;
@@ -305,6 +322,40 @@ export interface paths {
         get?: never;
         /** Addresses whose forwards may name their inner sender, and whether members of the account are trusted */
         put: operations["putInboxesByInboxIdTrustedForwarders"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/inboxes/{inboxId}/signature": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** The inbox's signature (empty removes it), below the agent's on every reply */
+        put: operations["putInboxesByInboxIdSignature"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/inboxes/{inboxId}/reply-settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Whether replies quote the last inbound message below their text */
+        put: operations["putInboxesByInboxIdReplySettings"];
         post?: never;
         delete?: never;
         options?: never;
@@ -606,6 +657,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/conversations/{conversationId}/attachments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A file for a reply: PUT it to uploadUrl (with its Content-Type) before expiresAt, then name attachmentId in the reply */
+        post: operations["postConversationsByConversationIdAttachments"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/verify": {
         parameters: {
             query?: never;
@@ -676,6 +744,8 @@ export interface components {
              * @enum {string}
              */
             role: "admin" | "agent";
+            /** @description appended to their replies, above the inbox signature */
+            signature?: string;
         };
         Team: {
             teamId: string;
@@ -790,11 +860,24 @@ export interface components {
             createdAt: string;
             /** Format: date-time */
             connectedAt?: string;
+            /** @description appended to every reply, below the agent signature */
+            signature?: string;
+            replySettings?: {
+                /** @enum {string} */
+                quote: "none" | "last-message";
+            };
             setup: {
                 ready: boolean;
                 missing: ("sender-name" | "sender-address" | "sender-address-verification")[];
                 forwardingAddressEditable: boolean;
             };
+        };
+        AttachmentUpload: {
+            attachmentId: string;
+            /** @description presigned PUT, signed for the declared Content-Type and size */
+            uploadUrl: string;
+            /** Format: date-time */
+            expiresAt: string;
         };
         Channel: {
             inboxId: string;
@@ -1311,6 +1394,47 @@ export interface operations {
         };
         responses: {
             /** @description Set a user available or away */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["User"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            /** @description A refusal: 400 names each offending field; 404 also for ids of other accounts */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    putMeSignature: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "text": "Sam Agent\nAcme Support"
+                 *     }
+                 */
+                "application/json": {
+                    text: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Set the calling user's signature (empty removes it); appended to their replies */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -2011,6 +2135,93 @@ export interface operations {
         };
         responses: {
             /** @description Addresses whose forwards may name their inner sender, and whether members of the account are trusted */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InboxView"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            /** @description A refusal: 400 names each offending field; 404 also for ids of other accounts */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    putInboxesByInboxIdSignature: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                inboxId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "text": "Acme Support\nhttps://acme.example/help"
+                 *     }
+                 */
+                "application/json": {
+                    text: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The inbox's signature (empty removes it), below the agent's on every reply */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InboxView"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            /** @description A refusal: 400 names each offending field; 404 also for ids of other accounts */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    putInboxesByInboxIdReplySettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                inboxId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "quote": "last-message"
+                 *     }
+                 */
+                "application/json": {
+                    /** @enum {string} */
+                    quote: "none" | "last-message";
+                };
+            };
+        };
+        responses: {
+            /** @description Whether replies quote the last inbound message below their text */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -2860,6 +3071,8 @@ export interface operations {
                     addRecipients?: string[];
                     /** @description keep the customer's Cc (less our own addresses); default true */
                     replyAll?: boolean;
+                    /** @description ids from POST /conversations/{id}/attachments, uploaded to their uploadUrl */
+                    attachments?: string[];
                 };
             };
         };
@@ -2904,6 +3117,53 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Message"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            /** @description A refusal: 400 names each offending field; 404 also for ids of other accounts */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postConversationsByConversationIdAttachments: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                conversationId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "filename": "invoice.pdf",
+                 *       "contentType": "application/pdf",
+                 *       "size": 48213
+                 *     }
+                 */
+                "application/json": {
+                    filename: string;
+                    contentType: string;
+                    size: number;
+                };
+            };
+        };
+        responses: {
+            /** @description A file for a reply: PUT it to uploadUrl (with its Content-Type) before expiresAt, then name attachmentId in the reply */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AttachmentUpload"];
                 };
             };
             401: components["responses"]["Unauthorized"];

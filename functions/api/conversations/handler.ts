@@ -49,6 +49,11 @@ export const handler = apiHandler(createLogger('api-conversations'), {
     const idempotencyKey = key === undefined ? undefined : headerWith(schemas.idempotencyKey, 'Idempotency-Key', key);
     return json(201, await replies.sendReply(context(), caller, conversationId, jsonBody(event, schemas.replySchema), idempotencyKey));
   },
+  'POST /conversations/{conversationId}/attachments': async (event) => {
+    const caller = callerOf(event);
+    const conversationId = pathParam(event, 'conversationId', 'conversation');
+    return json(201, await replies.prepareAttachment(context(), caller, conversationId, jsonBody(event, schemas.attachmentUploadSchema)));
+  },
   'POST /conversations/{conversationId}/replies/{messageId}/retry': async (event) => {
     const caller = callerOf(event);
     const conversationId = pathParam(event, 'conversationId', 'conversation');

@@ -5,7 +5,7 @@ import { newId } from '../../commons/ids';
 import { DynamoConversations } from '../../adapters/dynamo-conversations';
 import { DynamoDirectory } from '../../adapters/dynamo-directory';
 import { DynamoReplies } from '../../adapters/dynamo-replies';
-import { S3MailFiles } from '../../adapters/s3-mail-files';
+import { S3MailFiles, S3OutboundFiles } from '../../adapters/s3-mail-files';
 import { SesReplySender } from '../../adapters/ses-reply-sender';
 import type { ReplyContext } from '../../conversations/replies';
 
@@ -14,11 +14,13 @@ let context: Context | undefined;
 
 export function conversationContext(): Context {
   const settings = config();
+  const outboundFiles = new S3OutboundFiles(s3(), settings.mailBucket);
   return (context ??= {
     conversations: new DynamoConversations(dynamo(), settings.tables),
     replies: new DynamoReplies(dynamo(), settings.tables),
     files: new S3MailFiles(s3(), settings.mailBucket),
-    sender: new SesReplySender(ses()),
+    sender: new SesReplySender(ses(), (key) => outboundFiles.read(key)),
+    outboundFiles,
     sesRegion: process.env.AWS_REGION ?? 'us-east-1',
     directory: new DynamoDirectory(dynamo(), settings.tables.inboxes),
     newId,

@@ -48,6 +48,10 @@ export const handler = apiHandler(createLogger('api-directory'), {
     return json(200, await directory.updateUser(directoryStore(), caller, userId, jsonBody(event, schemas.userChangesSchema)));
   },
   // Everyone sets their own availability; only an admin sets someone else's.
+  'PUT /me/signature': async (event) => {
+    const caller = callerOf(event);
+    return json(200, await directory.updateUser(directoryStore(), caller, caller.userId, { signature: jsonBody(event, schemas.signatureSchema).text }));
+  },
   'PUT /users/{userId}/availability': async (event) => {
     const caller = callerOf(event);
     const userId = pathParam(event, 'userId', 'user');

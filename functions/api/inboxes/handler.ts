@@ -1,6 +1,7 @@
 /** HTTP API function for the setup wizard: hosted inboxes, their settings, connect, and channels. */
 import { config } from '../../commons/env';
 import { createLogger } from '../../commons/logger';
+import { signatureSchema } from '../../directory/fields';
 import * as schemas from '../../inboxes/schemas';
 import type { Inbox } from '../../inboxes/model';
 import { requestVerification } from '../../inboxes/verification';
@@ -55,5 +56,7 @@ export const handler = apiHandler(createLogger('api-inboxes'), {
   'PUT /inboxes/{inboxId}/trusted-forwarders': step((event, caller, inboxId) =>
     wizard.setTrustedForwarders(setupContext(), caller, inboxId, jsonBody(event, schemas.trustedForwardersSchema)),
   ),
+  'PUT /inboxes/{inboxId}/signature': step((event, caller, inboxId) => wizard.setSignature(setupContext(), caller, inboxId, jsonBody(event, signatureSchema).text)),
+  'PUT /inboxes/{inboxId}/reply-settings': step((event, caller, inboxId) => wizard.setReplySettings(setupContext(), caller, inboxId, jsonBody(event, schemas.replySettingsSchema))),
   ...sendingDomainRoutes,
 }, (accountId, userId) => setupContext().directory.role(accountId, userId));

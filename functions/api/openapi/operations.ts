@@ -46,6 +46,7 @@ export const OPERATIONS: Readonly<Record<string, Operation>> = {
   'GET /users/{userId}': { summary: 'A user', response: out.user },
   'PATCH /users/{userId}': { summary: "Change a user's name, availability or capacity", body: body(directory.userChangesSchema, { availability: 'away', capacity: null }), response: out.user },
   'PUT /users/{userId}/availability': { summary: 'Set a user available or away', body: body(directory.availabilitySchema, { availability: 'available' }), response: out.user },
+  'PUT /me/signature': { summary: "Set the calling user's signature (empty removes it); appended to their replies", body: body(directory.signatureSchema, { text: 'Sam Agent\nAcme Support' }), response: out.user },
   'GET /teams': { summary: 'Teams of the account', response: teams },
   'POST /teams': { summary: 'Add a team', body: body(directory.newTeamSchema, { name: 'Tier 2', memberIds: ['usr_7f3k2'] }), status: 201, response: out.team },
   'GET /teams/{teamId}': { summary: 'A team', response: out.team },
@@ -63,6 +64,8 @@ export const OPERATIONS: Readonly<Record<string, Operation>> = {
   'PUT /inboxes/{inboxId}/forwarding-address': { summary: 'Wizard: customize the forwarding address (drafts only)', body: body(inboxes.forwardingAddressSchema, { localPart: 'support' }), response: out.inboxView },
   'POST /inboxes/{inboxId}/connect': { summary: 'Wizard: finish, the inbox goes live', response: out.inboxView },
   'PUT /inboxes/{inboxId}/trusted-forwarders': { summary: 'Addresses whose forwards may name their inner sender, and whether members of the account are trusted', body: body(inboxes.trustedForwardersSchema, { addresses: ['sam@acme.example'], membersTrusted: true }), response: out.inboxView },
+  'PUT /inboxes/{inboxId}/signature': { summary: "The inbox's signature (empty removes it), below the agent's on every reply", body: body(directory.signatureSchema, { text: 'Acme Support\nhttps://acme.example/help' }), response: out.inboxView },
+  'PUT /inboxes/{inboxId}/reply-settings': { summary: 'Whether replies quote the last inbound message below their text', body: body(inboxes.replySettingsSchema, { quote: 'last-message' }), response: out.inboxView },
 
   'GET /pipelines': { summary: 'Ticket pipelines, the default one first', response: pipelines },
   'POST /pipelines': { summary: 'Add a pipeline', body: body(tickets.newPipelineSchema, { name: 'Billing', stages: [{ stageId: 'new', name: 'New' }, { stageId: 'done', name: 'Done' }] }), status: 201, response: out.pipeline },
@@ -88,6 +91,7 @@ export const OPERATIONS: Readonly<Record<string, Operation>> = {
 
   'POST /conversations/{conversationId}/replies': { summary: 'Reply by email (header Idempotency-Key: a repeat sends once and answers the first result; 502 email_not_sent stores the reply as failed)', body: body(conversations.replySchema, { text: 'Your order ships today.', cc: ['sam@customer.example'] }), status: 201, response: out.message },
   'POST /conversations/{conversationId}/replies/{messageId}/retry': { summary: 'Send a failed reply again', status: 201, response: out.message },
+  'POST /conversations/{conversationId}/attachments': { summary: 'A file for a reply: PUT it to uploadUrl (with its Content-Type) before expiresAt, then name attachmentId in the reply', body: body(conversations.attachmentUploadSchema, { filename: 'invoice.pdf', contentType: 'application/pdf', size: 48213 }), status: 201, response: out.attachmentUpload },
 
   'GET /verify': { summary: 'The link in a verification email: shows a button, uses nothing', query: inboxes.verificationTokenSchema, response: out.tokenStatus, html: true },
   'POST /verify': { summary: 'Verify the sender address (the button)', body: body(inboxes.verificationTokenSchema, { token: 'Zm9vYmFyYmF6' }), response: out.tokenStatus, html: true },

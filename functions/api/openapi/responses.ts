@@ -5,7 +5,7 @@
  * test/api/openapi.test.ts checks real answers against the generated document.
  */
 import { z } from 'zod';
-import { assignmentSchema, senderNameSchema, ticketsSchema } from '../../inboxes/schemas';
+import { assignmentSchema, replySettingsSchema, senderNameSchema, ticketsSchema } from '../../inboxes/schemas';
 import { PRIORITIES } from '../../tickets/pipelines';
 
 const timestamp = z.iso.datetime({ offset: true });
@@ -25,6 +25,7 @@ export const user = z.object({
   availability,
   capacity: z.number().int().nullable().meta({ description: 'most open conversations auto-assignment gives this user; null: no limit' }),
   role: z.enum(['admin', 'agent']).meta({ description: 'admin: settings and users; agent: works conversations and contacts' }),
+  signature: z.string().optional().meta({ description: 'appended to their replies, above the inbox signature' }),
 });
 export const team = z.object({ teamId: z.string(), accountId: z.string(), name: z.string(), memberIds: z.array(z.string()) });
 export const me = z.object({ user, account });
@@ -41,6 +42,12 @@ const senderAddress = z.discriminatedUnion('mode', [
   z.object({ mode: z.literal('default'), username: z.string(), address: z.string() }),
   z.object({ mode: z.literal('custom'), address: z.string(), verified: z.boolean(), verifiedAt: timestamp.optional(), verificationSentAt: timestamp.optional() }),
 ]);
+
+export const attachmentUpload = z.object({
+  attachmentId: z.string(),
+  uploadUrl: z.string().meta({ description: 'presigned PUT, signed for the declared Content-Type and size' }),
+  expiresAt: timestamp,
+});
 
 export const inboxView = z.object({
   inboxId: z.string(),
@@ -65,6 +72,8 @@ export const inboxView = z.object({
   version: z.number().int(),
   createdAt: timestamp,
   connectedAt: timestamp.optional(),
+  signature: z.string().optional().meta({ description: 'appended to every reply, below the agent signature' }),
+  replySettings: replySettingsSchema.optional(),
   setup: z.object({
     ready: z.boolean(),
     missing: z.array(z.enum(['sender-name', 'sender-address', 'sender-address-verification'])),
@@ -203,6 +212,7 @@ export const RESPONSE_COMPONENTS: Readonly<Record<string, z.ZodType>> = {
   Team: team,
   Me: me,
   InboxView: inboxView,
+  AttachmentUpload: attachmentUpload,
   Channel: channel,
   Pipeline: pipeline,
   Ticket: ticket,
