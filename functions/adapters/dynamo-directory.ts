@@ -33,7 +33,8 @@ function strip<T>(item: Stored | undefined): T | undefined {
 /** A user as the API returns it; one stored before roles existed reads as LEGACY_ROLE. */
 function userFrom(item: Stored | undefined): User | undefined {
   const user = strip<User>(item);
-  return user && { ...user, role: user.role ?? LEGACY_ROLE };
+  // Kept exact by every assignment, close and reopen (inbound and API); absent until the first.
+  return user && { ...user, role: user.role ?? LEGACY_ROLE, openAssigned: Number(user.openAssigned ?? 0) };
 }
 
 /** The people an account is created with administer it, unless told otherwise. */

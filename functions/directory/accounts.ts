@@ -22,6 +22,7 @@ export async function createAccount(context: AccountCreation, input: NewAccountI
     role: 'admin',
     availability: 'available',
     capacity: null,
+    openAssigned: 0,
   };
   try {
     await withSignIn(context.signIns, admin, () => context.accounts.openAccount(account, admin));

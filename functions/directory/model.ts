@@ -26,6 +26,8 @@ export interface User {
   readonly availability: Availability;
   /** Most open conversations auto-assignment gives this user at once; null: no limit. */
   readonly capacity: number | null;
+  /** Open conversations assigned to this user across the account's inboxes (the count of "Assigned to me" everywhere); read only, kept by assignments. */
+  readonly openAssigned?: number;
   /** Appended to this user's replies, above the inbox's signature. */
   readonly signature?: string;
 }

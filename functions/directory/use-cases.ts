@@ -46,6 +46,7 @@ export async function createUser(store: DirectoryStore, scope: Scope, input: New
     role: input.role ?? 'agent',
     availability: input.availability ?? 'available',
     capacity: input.capacity ?? null,
+    openAssigned: 0,
   };
   try {
     await withSignIn(signIns, user, () => store.createUser(user));

@@ -181,8 +181,11 @@ describe('assign, close, reopen', () => {
     expect(await counts(ws, sam.token)).toEqual({ unassigned: 0, mine: 1, open: 1, closed: 0 });
     expect(await openAssigned(ws, sam.userId)).toBe(1);
 
+    expect((await call(api, 'GET', '/me', { token: sam.token })).body.user.openAssigned).toBe(1); // the sidebar's "mine everywhere"
+
     await patch(ws, conversationId, { assigneeId: kim.userId });
     expect([await openAssigned(ws, sam.userId), await openAssigned(ws, kim.userId)]).toEqual([0, 1]);
+    expect((await call(api, 'GET', '/me', { token: sam.token })).body.user.openAssigned).toBe(0);
     await patch(ws, conversationId, { status: 'closed' });
     expect(await idsIn(ws, 'closed')).toEqual([conversationId]);
     expect(await idsIn(ws, 'mine', kim.token)).toEqual([]);

@@ -29,7 +29,7 @@ describe('users', () => {
     const email = newEmail();
     const reply = await call(api, 'POST', '/users', { token: account.token, body: { email: `  ${email.toUpperCase()} `, name: '  Jane Doe ' } });
     expect(reply.status).toBe(201);
-    expect(reply.body).toEqual({ userId: expect.stringMatching(/^usr_/), accountId: account.accountId, email, name: 'Jane Doe', role: 'agent', availability: 'available', capacity: null });
+    expect(reply.body).toEqual({ userId: expect.stringMatching(/^usr_/), accountId: account.accountId, email, name: 'Jane Doe', role: 'agent', availability: 'available', capacity: null, openAssigned: 0 });
 
     const fetched = await call(api, 'GET', `/users/${reply.body.userId}`, { token: account.token });
     expect(fetched.status).toBe(200);

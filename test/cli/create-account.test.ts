@@ -119,7 +119,7 @@ describe('against a deployment (--stack or --table): records in the table, the a
     expect(printed.signIn).toContain('hank@globex.example');
     const { accountId } = printed.account;
     const { userId } = printed.admin;
-    expect([...setup.signIns.users.values()]).toEqual([{ accountId, userId, email: 'hank@globex.example', name: 'Hank Scorpio', role: 'admin', availability: 'available', capacity: null }]);
+    expect([...setup.signIns.users.values()]).toEqual([{ accountId, userId, email: 'hank@globex.example', name: 'Hank Scorpio', role: 'admin', availability: 'available', capacity: null, openAssigned: 0 }]);
     expect(await directory().account(accountId)).toEqual({ accountId, name: 'Globex', subdomain });
     expect(await directory().user(accountId, userId)).toMatchObject({ email: 'hank@globex.example', role: 'admin' });
     expect(await directory().member(accountId, 'hank@globex.example')).toEqual({ userId, email: 'hank@globex.example' });

@@ -744,6 +744,8 @@ export interface components {
              * @enum {string}
              */
             role: "admin" | "agent";
+            /** @description open conversations assigned to this user across the inboxes: the count of "Assigned to me" everywhere (on reads) */
+            openAssigned?: number;
             /** @description appended to their replies, above the inbox signature */
             signature?: string;
         };

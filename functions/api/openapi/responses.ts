@@ -25,6 +25,7 @@ export const user = z.object({
   availability,
   capacity: z.number().int().nullable().meta({ description: 'most open conversations auto-assignment gives this user; null: no limit' }),
   role: z.enum(['admin', 'agent']).meta({ description: 'admin: settings and users; agent: works conversations and contacts' }),
+  openAssigned: z.number().int().optional().meta({ description: 'open conversations assigned to this user across the inboxes: the count of "Assigned to me" everywhere (on reads)' }),
   signature: z.string().optional().meta({ description: 'appended to their replies, above the inbox signature' }),
 });
 export const team = z.object({ teamId: z.string(), accountId: z.string(), name: z.string(), memberIds: z.array(z.string()) });
