@@ -134,6 +134,9 @@ export class HouseFunction extends Construct implements iam.IGrantable {
         target: 'node22',
         banner: ESM_REQUIRE_BANNER,
         minify: true,
+        // ES module builds first: the AWS SDK, Powertools and others ship both, and only the ESM one tree-shakes
+        // (the CJS builds are one file per package, kept whole). About half the SDK's size and import time.
+        mainFields: ['module', 'main'],
         // The map ships beside the bundle but is not loaded: `--enable-source-maps` makes Node parse the whole map
         // at every cold start. To read a minified trace, set NODE_OPTIONS=--enable-source-maps on the function
         // for a while (see the README).

@@ -1,5 +1,5 @@
 /** Paginated listings of the API: the `limit` and `cursor` query fields, and the error of a foreign cursor. */
-import { z } from 'zod';
+import * as z from 'zod';
 import { ValidationFailed } from './errors';
 
 /** The cursor does not continue this listing: malformed, altered, or from another listing or account. */

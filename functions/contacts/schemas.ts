@@ -1,5 +1,5 @@
 /** Request bodies and query strings of the contact routes: strict (unknown fields are refused). */
-import { z } from 'zod';
+import * as z from 'zod';
 import { pageFields } from '../commons/paging';
 import { MAX_NAME_TEXT } from '../commons/text';
 import { displayName, id } from '../directory/fields';

@@ -1,5 +1,5 @@
 /** Query strings and bodies of the conversation routes: strict, every rule named. */
-import { z } from 'zod';
+import * as z from 'zod';
 import { changesObject, displayName, emailAddress, id } from '../directory/fields';
 import { MAX_REPLY_ATTACHMENTS, SES_MAX_MESSAGE_BYTES } from './reply';
 import { INBOX_VIEWS } from './model';

@@ -3,7 +3,7 @@
  * people's screens, so control characters — CR/LF above all, the header-injection vector — are refused, as
  * are bidi overrides and zero-width characters, which make a name read as something it is not.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { hasUnsafeCharacters } from '../commons/text';
 
 export const displayName = (max = 100) =>

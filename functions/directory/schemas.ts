@@ -1,5 +1,5 @@
 /** Request bodies of the directory routes: strict (unknown fields are refused), every rule named. */
-import { z } from 'zod';
+import * as z from 'zod';
 import { changesObject, displayName, emailAddress, idList } from './fields';
 
 const availability = z.enum(['available', 'away'], { message: 'must be "available" or "away"' });

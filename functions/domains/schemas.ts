@@ -1,5 +1,5 @@
 /** Request bodies of the sending-domain routes. */
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** A DNS name of at least two labels, lowercase, no trailing dot (RFC 1035 lengths). */
 export const domainName = z

@@ -3,7 +3,7 @@
  * dot-atom (lowercase letters, digits, `.`, `_`, `-`), never `+` (tags carry reply tokens), never a role
  * name that mail systems and abuse desks expect to reach a human at the domain.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const RESERVED_LOCAL_PARTS: ReadonlySet<string> = new Set([
   'postmaster', 'abuse', 'mailer-daemon', 'hostmaster', 'webmaster', 'root', 'noc', 'security', 'no-reply', 'noreply', 'admin', 'administrator',

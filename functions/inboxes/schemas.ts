@@ -1,5 +1,5 @@
 /** Request bodies of the wizard's steps: strict (unknown fields are refused), every rule named. */
-import { z } from 'zod';
+import * as z from 'zod';
 import { displayName, emailAddress, id, idList } from '../directory/fields';
 import { templateProblem } from '../tickets/name-template';
 import { PRIORITIES } from '../tickets/pipelines';

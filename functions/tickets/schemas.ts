@@ -1,5 +1,5 @@
 /** Request bodies and query strings of the pipeline and ticket routes: strict, every rule named. */
-import { z } from 'zod';
+import * as z from 'zod';
 import { changesObject, displayName, id } from '../directory/fields';
 import { pageFields } from '../commons/paging';
 import { PRIORITIES } from './pipelines';

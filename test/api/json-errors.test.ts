@@ -1,5 +1,5 @@
 /** A malformed JSON body (issue 11 #11): the error names the position and never quotes the body. */
-import { z } from 'zod';
+import * as z from 'zod';
 import { jsonBody, ApiEvent } from '../../functions/api/http/request';
 import { jsonErrorPosition } from '../../functions/commons/json-position';
 

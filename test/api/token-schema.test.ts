@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { verificationTokenSchema } from '../../functions/inboxes/schemas';
 import { postedTokenSchema } from '../../functions/inboxes/token-schema';
 

@@ -1,5 +1,5 @@
 /** HTTP API function of the agent workspace: views, conversations, assignment and status, notes, replies. */
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { ValidationFailed } from '../../commons/errors';
 import { createLogger } from '../../commons/logger';
 import * as conversations from '../../conversations/use-cases';

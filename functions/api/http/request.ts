@@ -3,7 +3,7 @@
  * body checked against a strict schema, path parameters. Every failure is a typed error with the field.
  */
 import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import { CLAIMS } from '../routes';
 import { FieldIssue, Forbidden, NotFound, ValidationFailed } from '../../commons/errors';
 import { jsonErrorPosition } from '../../commons/json-position';

@@ -3,7 +3,7 @@
  * OPERATIONS (what each route takes and answers): request bodies and query strings are the zod schemas the
  * handlers validate with, turned into JSON Schema by zod itself, so the document cannot drift from the checks.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { API_ROUTES, ApiRoute, routeKey } from '../routes';
 import { Operation, OPERATIONS } from './operations';
 import { RESPONSE_COMPONENTS } from './responses';

@@ -5,7 +5,7 @@
  *
  * Adding a route: one line here, keyed by its route key, then `npm run openapi`.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import * as directory from '../../directory/schemas';
 import * as inboxes from '../../inboxes/schemas';
 import * as tickets from '../../tickets/schemas';

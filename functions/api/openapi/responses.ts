@@ -4,7 +4,7 @@
  * tickets) are those schemas' output; the rest mirrors the views the use cases return, and
  * test/api/openapi.test.ts checks real answers against the generated document.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { assignmentSchema, replySettingsSchema, senderNameSchema, ticketsSchema } from '../../inboxes/schemas';
 import { PRIORITIES } from '../../tickets/pipelines';
 
