@@ -148,7 +148,10 @@ export class HouseFunction extends Construct implements iam.IGrantable {
         bundleAwsSDK: true,
         // The SDK's browser user-agent parser: only browser builds call it (a lazy import), so Node never loads it.
         externalModules: ['bowser'],
-        esbuildArgs: { '--tree-shaking': 'true' },
+        // `--charset=utf8`: non-ASCII text (iconv-lite's charset tables, HTML entity names, Unicode regexes) as UTF-8
+        // rather than \uXXXX escapes, 250 KB less in the inbound bundle; Node reads modules as UTF-8, so the strings
+        // are the same. (CDK's own `charset` option is not passed to esbuild.)
+        esbuildArgs: { '--tree-shaking': 'true', '--charset': 'utf8' },
       },
     });
     this.grantPrincipal = this.function.grantPrincipal;

@@ -1,11 +1,13 @@
 /**
  * The deployed Lambda bundles, as `cdk synth` builds them (esbuild, the same options): each one's size, and the
  * time and CPU of its cold import (module load and top-level code: what Lambda's init phase does) in a fresh
- * Node process, median of several. Run alone with `npx tsx test/bench/bundles.ts`; `npm run bench` includes it.
+ * Node process, median of several. The target is judged on CPU time: on a shared machine wall time mostly
+ * measures the other processes, and on a quiet one CPU time is the larger of the two (GC runs on helper threads).
+ * Run alone with `npx tsx test/bench/bundles.ts`; `npm run bench` includes it.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { App, Stack } from 'aws-cdk-lib';
@@ -18,7 +20,11 @@ export interface BundleFigures {
   readonly bytes: number;
   readonly importMs: number;
   readonly importCpuMs: number;
+  /** The machine's 1-minute load average when this bundle was measured. */
+  readonly loadAverage: number;
 }
+
+export const bundleMet = (figure: BundleFigures) => figure.bytes <= BUNDLE_TARGETS.maxBytes && figure.importCpuMs <= BUNDLE_TARGETS.maxImportMs;
 
 /** One import in a fresh process: wall-clock and CPU milliseconds. */
 function importOnce(file: string): { ms: number; cpuMs: number } {
@@ -32,7 +38,7 @@ function importOnce(file: string): { ms: number; cpuMs: number } {
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 /** Synthesizes the app with bundling into a temporary directory and measures every function's bundle. */
-export function measureBundles(rounds = 5): BundleFigures[] {
+export function measureBundles(rounds = 7): BundleFigures[] {
   const outdir = mkdtempSync(join(tmpdir(), 'hosted-inbox-bundles-'));
   try {
     const app = new App({ outdir, context: { domain: 'inbox.example.com', 'aws:cdk:enable-asset-metadata': true, 'aws:cdk:enable-path-metadata': true } });
@@ -50,6 +56,7 @@ export function measureBundles(rounds = 5): BundleFigures[] {
         bytes: statSync(bundle).size,
         importMs: median(runs.map((run) => run.ms)),
         importCpuMs: median(runs.map((run) => run.cpuMs)),
+        loadAverage: loadavg()[0],
       });
     }
     return figures;
@@ -61,12 +68,12 @@ export function measureBundles(rounds = 5): BundleFigures[] {
 export function printBundles(figures: readonly BundleFigures[]): void {
   for (const figure of figures) {
     const size = `${(figure.bytes / 1024).toFixed(0)} KB`;
-    const met = figure.bytes <= BUNDLE_TARGETS.maxBytes && figure.importMs <= BUNDLE_TARGETS.maxImportMs ? 'met' : 'NOT met';
-    console.log(`   ${figure.function.padEnd(22)} ${size.padStart(8)}  import ${figure.importMs.toFixed(0).padStart(4)} ms (CPU ${figure.importCpuMs.toFixed(0)} ms)  ${met}`);
+    const met = bundleMet(figure) ? 'met' : 'NOT met';
+    console.log(`   ${figure.function.padEnd(22)} ${size.padStart(8)}  import CPU ${figure.importCpuMs.toFixed(0).padStart(4)} ms (wall ${figure.importMs.toFixed(0)} ms, load ${figure.loadAverage.toFixed(1)})  ${met}`);
   }
 }
 
 if (require.main === module) {
-  console.log(`Bundles (target ≤ ${BUNDLE_TARGETS.maxBytes / 1024} KB, cold import ≤ ${BUNDLE_TARGETS.maxImportMs} ms):`);
+  console.log(`Bundles (target ≤ ${BUNDLE_TARGETS.maxBytes / 1024} KB, cold import ≤ ${BUNDLE_TARGETS.maxImportMs} ms of CPU):`);
   printBundles(measureBundles());
 }

@@ -88,8 +88,9 @@ export async function ingestInChild(event: unknown): Promise<ChildFigures> {
       target: 'node20',
       minify: true,
       mainFields: ['module', 'main'],
+      charset: 'utf8',
       logLevel: 'error',
-      // Same main fields and banner as lib/house-function.ts: CJS dependencies call require() inside an ESM bundle.
+      // Same main fields, charset and banner as lib/house-function.ts: CJS dependencies call require() inside an ESM bundle.
       banner: { js: "import { createRequire as __benchCreateRequire } from 'module'; const require = __benchCreateRequire(import.meta.url);" },
     });
     const child = spawn(process.execPath, [outfile, JSON.stringify(event)], { env: process.env, stdio: ['ignore', 'pipe', 'inherit'] });

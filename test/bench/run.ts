@@ -12,7 +12,7 @@ import { LOCAL_RESOURCE_ENV, provisionLocalResources } from '../../bin/local/pro
 import { fixtureMessages, generatedMessages } from './corpus';
 import { measureCpu } from './cpu';
 import { measureAttribution } from './attribution';
-import { BUNDLE_TARGETS, measureBundles, printBundles } from './bundles';
+import { BUNDLE_TARGETS, bundleMet, measureBundles, printBundles } from './bundles';
 
 const MB = 1024 * 1024;
 const TARGETS = { cpuRatio: 1.25, roundTrips: 3, peakRssMb: 256 };
@@ -50,7 +50,7 @@ async function main(): Promise<void> {
     console.log(`   ${name.padEnd(11)} ${String(figures.messages).padStart(4)} msgs: mailparser ${figures.mailparserUsPerMessage.toFixed(0)}, naive ${figures.naiveUsPerMessage.toFixed(0)}, chain ${figures.chainUsPerMessage.toFixed(0)} µs/msg; chain ÷ mailparser ${figures.ratioToMailparser.toFixed(2)}, chain ÷ naive ${figures.ratioToNaive.toFixed(2)}`);
   }
   console.log(`   named as expected on the attribution corpus (${attribution.accuracy.messages} msgs): chain ${(100 * attribution.accuracy.chain).toFixed(1)}%, naive ${(100 * attribution.accuracy.naive).toFixed(1)}%\n`);
-  console.log(`1c. Lambda bundles as cdk synth builds them: size (≤ ${BUNDLE_TARGETS.maxBytes / 1024} KB) and cold import in a fresh process (≤ ${BUNDLE_TARGETS.maxImportMs} ms), median of 5 ...`);
+  console.log(`1c. Lambda bundles as cdk synth builds them: size (≤ ${BUNDLE_TARGETS.maxBytes / 1024} KB) and cold import in a fresh process (≤ ${BUNDLE_TARGETS.maxImportMs} ms of CPU), median of 7 ...`);
   const bundles = measureBundles();
   printBundles(bundles);
   console.log();
@@ -103,10 +103,10 @@ async function main(): Promise<void> {
     { figure: 'Sequential DynamoDB round trips (new, reply)', target: `≤ ${TARGETS.roundTrips}`, measured: `${results.roundTrips.newMessage.dynamoLevels.length}, ${results.roundTrips.reply.dynamoLevels.length}`, met: worstRoundTrips <= TARGETS.roundTrips },
     { figure: 'Peak RSS, 40 MB message (MB)', target: `≤ ${TARGETS.peakRssMb}`, measured: fixed(peakMb, 0), met: peakMb <= TARGETS.peakRssMb && results.memory.problems.length === 0 },
     ...bundles.map((bundle) => ({
-      figure: `Bundle ${bundle.function}: KB, import ms`,
+      figure: `Bundle ${bundle.function}: KB, import CPU ms`,
       target: `≤ ${BUNDLE_TARGETS.maxBytes / 1024}, ≤ ${BUNDLE_TARGETS.maxImportMs}`,
-      measured: `${fixed(bundle.bytes / 1024, 0)}, ${fixed(bundle.importMs, 0)}`,
-      met: bundle.bytes <= BUNDLE_TARGETS.maxBytes && bundle.importMs <= BUNDLE_TARGETS.maxImportMs,
+      measured: `${fixed(bundle.bytes / 1024, 0)}, ${fixed(bundle.importCpuMs, 0)}`,
+      met: bundleMet(bundle),
     })),
     ...Object.entries(results.workspace.views).map(([name, view]) => ({ figure: `View ${name}, first page, p99 ms (p50)`, target: '≤ 50', measured: `${view.p99Ms} (${view.p50Ms})`, met: view.p99Ms <= 50 })),
     { figure: 'Reply: sequential DynamoDB round trips + SES calls', target: '≤ 3 + 1', measured: `${results.workspace.reply.dynamoLevels.length} + ${results.workspace.reply.sesCalls}`, met: results.workspace.reply.dynamoLevels.length <= 3 && results.workspace.reply.sesCalls === 1 && results.workspace.reply.status === 201 },
