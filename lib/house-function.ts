@@ -26,6 +26,26 @@ const resourcesEndingIn = (suffix: string) => ({ regex: `/^Resource::.*${suffix.
 const ESM_REQUIRE_BANNER =
   "import { createRequire as __houseCreateRequire } from 'module'; const require = __houseCreateRequire(import.meta.url);";
 
+/**
+ * How every function is bundled, in esbuild's own terms, for the bench and the tests that run a bundle as
+ * Lambda would (test/inbound/bundled-parse.test.ts); HouseFunction passes the same to NodejsFunction.
+ */
+export const LAMBDA_ESBUILD_OPTIONS = {
+  platform: 'node',
+  format: 'esm',
+  target: 'node22',
+  minify: true,
+  // ES module builds first: the AWS SDK, Powertools and others ship both, and only the ESM one tree-shakes (the
+  // CJS builds are one file per package, kept whole): about half the SDK's size and import time.
+  mainFields: ['module', 'main'],
+  // Non-ASCII text (iconv-lite's charset tables, HTML entity names, Unicode regexes) as UTF-8 rather than \uXXXX
+  // escapes: 250 KB less in the inbound bundle. Node reads modules as UTF-8, so every string is the same.
+  charset: 'utf8',
+  banner: { js: ESM_REQUIRE_BANNER },
+  // The SDK's browser user-agent parser: only browser builds call it (a lazy import), so Node never loads it.
+  external: ['bowser'],
+} as const;
+
 export interface HouseFunctionProps {
   /** Path of the handler's TypeScript module. */
   readonly entry: string;
@@ -131,12 +151,10 @@ export class HouseFunction extends Construct implements iam.IGrantable {
       environment: { ...props.environment },
       bundling: {
         format: OutputFormat.ESM,
-        target: 'node22',
-        banner: ESM_REQUIRE_BANNER,
-        minify: true,
-        // ES module builds first: the AWS SDK, Powertools and others ship both, and only the ESM one tree-shakes
-        // (the CJS builds are one file per package, kept whole). About half the SDK's size and import time.
-        mainFields: ['module', 'main'],
+        target: LAMBDA_ESBUILD_OPTIONS.target,
+        banner: LAMBDA_ESBUILD_OPTIONS.banner.js,
+        minify: LAMBDA_ESBUILD_OPTIONS.minify,
+        mainFields: [...LAMBDA_ESBUILD_OPTIONS.mainFields],
         // The map ships beside the bundle but is not loaded: `--enable-source-maps` makes Node parse the whole map
         // at every cold start. To read a minified trace, set NODE_OPTIONS=--enable-source-maps on the function
         // for a while (see the README).
@@ -146,12 +164,9 @@ export class HouseFunction extends Construct implements iam.IGrantable {
         // Bundle the AWS SDK too: the versions in package-lock.json are the ones tested, and only what is
         // imported ships.
         bundleAwsSDK: true,
-        // The SDK's browser user-agent parser: only browser builds call it (a lazy import), so Node never loads it.
-        externalModules: ['bowser'],
-        // `--charset=utf8`: non-ASCII text (iconv-lite's charset tables, HTML entity names, Unicode regexes) as UTF-8
-        // rather than \uXXXX escapes, 250 KB less in the inbound bundle; Node reads modules as UTF-8, so the strings
-        // are the same. (CDK's own `charset` option is not passed to esbuild.)
-        esbuildArgs: { '--tree-shaking': 'true', '--charset': 'utf8' },
+        externalModules: [...LAMBDA_ESBUILD_OPTIONS.external],
+        // CDK's own `charset` option is not passed on to esbuild: the argument is.
+        esbuildArgs: { '--tree-shaking': 'true', '--charset': LAMBDA_ESBUILD_OPTIONS.charset },
       },
     });
     this.grantPrincipal = this.function.grantPrincipal;

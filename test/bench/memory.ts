@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 import { HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { LAMBDA_ESBUILD_OPTIONS } from '../../lib/house-function';
 import { Upload } from '@aws-sdk/lib-storage';
 
 const CRLF = '\r\n';
@@ -83,15 +84,10 @@ export async function ingestInChild(event: unknown): Promise<ChildFigures> {
       entryPoints: [join(__dirname, 'ingest-once.ts')],
       outfile,
       bundle: true,
-      platform: 'node',
-      format: 'esm',
-      target: 'node20',
-      minify: true,
-      mainFields: ['module', 'main'],
-      charset: 'utf8',
+      ...LAMBDA_ESBUILD_OPTIONS,
+      mainFields: [...LAMBDA_ESBUILD_OPTIONS.mainFields],
+      external: [...LAMBDA_ESBUILD_OPTIONS.external],
       logLevel: 'error',
-      // Same main fields, charset and banner as lib/house-function.ts: CJS dependencies call require() inside an ESM bundle.
-      banner: { js: "import { createRequire as __benchCreateRequire } from 'module'; const require = __benchCreateRequire(import.meta.url);" },
     });
     const child = spawn(process.execPath, [outfile, JSON.stringify(event)], { env: process.env, stdio: ['ignore', 'pipe', 'inherit'] });
     let stdout = '';

@@ -349,7 +349,7 @@ function encodedBody(text: string, charset: string, index: number): { encoding: 
   return index % 4 < 2 ? { encoding: 'quoted-printable', body: quotedPrintable(bytes) } : { encoding: 'base64', body: wrap(bytes.toString('base64')) };
 }
 
-function wrap(base64: string): string {
+export function wrap(base64: string): string {
   return base64.replace(/.{76}/g, '$&\r\n');
 }
 
@@ -368,7 +368,7 @@ function htmlPart(html: string, locale: Locale, index: number): MimePart {
 }
 
 /** Quoted-printable (RFC 2045): lines of at most 76 characters, soft breaks never inside an escape. */
-function quotedPrintable(bytes: Buffer): string {
+export function quotedPrintable(bytes: Buffer): string {
   const lines: string[] = [];
   for (const line of bytes.toString('latin1').split('\r\n')) {
     let encoded = '';
