@@ -148,12 +148,12 @@ describe('the bundled parse step', () => {
     expect(japanese.html).toContain(SAMPLES.japanese);
     expect(japanese.attachments.map((attachment: { filename: string }) => attachment.filename)).toContain(`${SAMPLES.japanese.slice(0, 6)}.txt`);
     expect(bundled).toEqual(source);
-  }, 60_000);
+  }, 90_000);
 
   it('reads the fixtures and the attribution corpus (its charsets, quoted-printable and base64) exactly as the source does', async () => {
     const raws = [...fixtures(), ...attributionCorpus().map((message) => message.raw)];
     const { bundled, source } = await parseBothWays(raws);
     expect(bundled.length).toBe(raws.length);
     expect(bundled).toEqual(source);
-  }, 120_000);
+  }, 180_000);
 });
