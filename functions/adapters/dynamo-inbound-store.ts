@@ -88,10 +88,27 @@ export class DynamoInboundStore implements Pick<InboundPorts, 'lookupRoutes' | '
     return !!Items?.length;
   }
 
+  /**
+   * Read with the conversations themselves: the participants of a merged one moved to where it was merged,
+   * so for it those are read (one more round trip, only then) and the merge is remembered for the retry.
+   */
   async loadParticipation(conversationIds: readonly string[], emails: readonly string[]): Promise<ReadonlySet<string>> {
-    const wanted = conversationIds.flatMap((conversationId) => emails.map((email) => ({ conversationId, key: keys.participant(conversationId, email) })));
-    const found = (await batchGet(this.client, { [this.tables.conversations]: wanted.map(({ key }) => key) })).get(this.tables.conversations)!;
-    return new Set(wanted.filter(({ key }) => found.has(keyString(key))).map(({ conversationId }) => conversationId));
+    const participating = new Set<string>();
+    const asked = new Map(conversationIds.map((conversationId) => [conversationId, conversationId]));
+    for (let hop = 0; asked.size && hop < MAX_MERGE_HOPS; hop++) {
+      const wanted = [...asked].flatMap(([conversationId, current]) => emails.map((email) => ({ conversationId, key: keys.participant(current, email) })));
+      const conversationKeys = [...asked.values()].map((current) => keys.conversation(current));
+      const found = (await batchGet(this.client, { [this.tables.conversations]: [...wanted.map(({ key }) => key), ...conversationKeys] })).get(this.tables.conversations)!;
+      for (const { conversationId, key } of wanted) if (found.has(keyString(key))) participating.add(conversationId);
+      for (const [conversationId, current] of [...asked]) {
+        const mergedInto = found.get(keyString(keys.conversation(current)))?.mergedInto;
+        if (typeof mergedInto === 'string' && !participating.has(conversationId)) {
+          this.rememberMerge({ from: current, into: mergedInto });
+          asked.set(conversationId, mergedInto);
+        } else asked.delete(conversationId);
+      }
+    }
+    return participating;
   }
 
   async loadInboxContext(request: InboxContextRequest): Promise<InboxContext> {
