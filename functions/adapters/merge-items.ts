@@ -99,7 +99,7 @@ export function moveItems(tables: InboundTables, source: Conversation, target: C
       Key: keys.conversation(source.conversationId),
       UpdateExpression: 'ADD messageCount :minus',
       ConditionExpression: 'mergedInto = :target',
-      ExpressionAttributeValues: { ':minus': -messages, ':target': target.conversationId },
+      ExpressionAttributeValues: { ':minus': 0 - messages, ':target': target.conversationId },
     },
   });
   if (messages) {

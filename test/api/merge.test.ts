@@ -10,7 +10,7 @@ import { keys } from '../../functions/adapters/keys';
 import { dynamo } from '../../functions/commons/clients';
 import { config } from '../../functions/commons/env';
 import { MERGE_BATCH } from '../../functions/conversations/merge';
-import { call, createTestWorkspace, Reply, startTestApi, TestApi, TestWorkspace } from '../support/api';
+import { call, createTestWorkspace, readConversation, Reply, startTestApi, TestApi, TestWorkspace } from '../support/api';
 import { withMiddleware } from '../support/faults';
 import { deliver, directory, eml, uniqueId } from '../support/stack';
 
@@ -20,11 +20,10 @@ beforeAll(async () => {
 });
 afterAll(() => api?.stop());
 
-type Workspace = TestWorkspace;
 const workspace = () => createTestWorkspace(api, 2);
 
 /** A customer's new message (a new conversation); answers its ids and Message-ID. */
-async function customerWrites(ws: Workspace, options: { from?: string; subject?: string } = {}) {
+async function customerWrites(ws: TestWorkspace, options: { from?: string; subject?: string } = {}) {
   const header = `${uniqueId('m')}@customer.example`;
   const from = options.from ?? `Customer <${uniqueId('c')}@customer.example>`;
   const { receipt } = await deliver(eml({ from, to: ws.address, subject: options.subject ?? 'Order', messageId: header }), [ws.address]);
@@ -33,23 +32,19 @@ async function customerWrites(ws: Workspace, options: { from?: string; subject?:
 }
 
 /** Another message of the customer, replying to `inReplyTo`; answers the conversation the chain put it in. */
-async function customerReplies(ws: Workspace, options: { from: string; inReplyTo?: string; to?: string; text?: string }) {
+async function customerReplies(ws: TestWorkspace, options: { from: string; inReplyTo?: string; to?: string; text?: string }) {
   const to = options.to ?? ws.address;
   const { receipt } = await deliver(eml({ from: options.from, to, subject: 'Re: Order', inReplyTo: options.inReplyTo, text: options.text ?? 'Any news?' }), [to]);
   expect(receipt).toMatchObject({ outcome: 'stored' });
   return String(receipt!.conversationId);
 }
 
-const merge = (ws: Workspace, sourceId: string, body: unknown, token = ws.token) => call(api, 'POST', `/conversations/${sourceId}/merge`, { token, body });
-const read = async (ws: Workspace, conversationId: string) => {
-  const reply = await call(api, 'GET', `/conversations/${conversationId}`, { token: ws.token });
-  expect(reply.status).toBe(200);
-  return reply.body;
-};
-const listed = async (ws: Workspace, view: string) =>
+const merge = (ws: TestWorkspace, sourceId: string, body: unknown, token = ws.token) => call(api, 'POST', `/conversations/${sourceId}/merge`, { token, body });
+const read = (ws: TestWorkspace, conversationId: string) => readConversation(api, ws, conversationId);
+const listed = async (ws: TestWorkspace, view: string) =>
   (await call(api, 'GET', `/inboxes/${ws.inboxId}/conversations?view=${view}`, { token: ws.token })).body.conversations.map((conversation: { conversationId: string }) => conversation.conversationId);
-const counts = async (ws: Workspace) => (await call(api, 'GET', `/inboxes/${ws.inboxId}/conversation-counts`, { token: ws.token })).body;
-const openAssigned = async (ws: Workspace, userId: string) =>
+const counts = async (ws: TestWorkspace) => (await call(api, 'GET', `/inboxes/${ws.inboxId}/conversation-counts`, { token: ws.token })).body;
+const openAssigned = async (ws: TestWorkspace, userId: string) =>
   Number((await dynamo().send(new GetCommand({ TableName: config().tables.inboxes, Key: keys.user(ws.accountId, userId), ConsistentRead: true }))).Item?.openAssigned ?? 0);
 /** What a conversation's partition holds, by kind (its own item left out). */
 async function stored(conversationId: string) {

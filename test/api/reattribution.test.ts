@@ -4,7 +4,7 @@
  * contacts' histories; optionally trusting the forwarder, proven by the next forward the chain reads.
  */
 import { randomBytes } from 'node:crypto';
-import { call, createTestWorkspace, Reply, startTestApi, TestApi, TestWorkspace } from '../support/api';
+import { call, createTestWorkspace, readConversation, Reply, startTestApi, TestApi, TestWorkspace } from '../support/api';
 import { deliver, eml, uniqueId } from '../support/stack';
 
 let api: TestApi;
@@ -13,13 +13,12 @@ beforeAll(async () => {
 });
 afterAll(() => api?.stop());
 
-type Workspace = TestWorkspace;
 const workspace = () => createTestWorkspace(api, 2);
 
 const unique = (name: string) => `${name}-${randomBytes(3).toString('hex')}`;
 
 /** A colleague's manual forward of a customer's mail, authenticated for its domain (DMARC pass). */
-async function forwardFrom(ws: Workspace, forwarder: string, messageId = `${uniqueId('m')}@partner.example`) {
+async function forwardFrom(ws: TestWorkspace, forwarder: string, messageId = `${uniqueId('m')}@partner.example`) {
   const customer = `${unique('customer')}@customer.example`;
   const text = ['FYI', '', '---------- Forwarded message ---------', `From: Original Customer <${customer}>`, 'Date: Mon, 2 Nov 2026 10:00', 'Subject: Order 42', '', 'Where is my order?'].join('\r\n');
   const { receipt } = await deliver(eml({ from: `Colleague <${forwarder}>`, to: ws.address, subject: 'Fwd: Order 42', text, messageId }), [ws.address], { spf: 'PASS', dkim: 'PASS', dmarc: 'PASS' });
@@ -27,18 +26,14 @@ async function forwardFrom(ws: Workspace, forwarder: string, messageId = `${uniq
   return { customer, conversationId: String(receipt!.conversationId), storedMessageId: String(receipt!.messageId), messageIdHeader: messageId };
 }
 
-const read = async (ws: Workspace, conversationId: string) => {
-  const reply = await call(api, 'GET', `/conversations/${conversationId}`, { token: ws.token });
-  expect(reply.status).toBe(200);
-  return reply.body;
-};
-const contactHistory = async (ws: Workspace, contactId: string) => {
+const read = (ws: TestWorkspace, conversationId: string) => readConversation(api, ws, conversationId);
+const contactHistory = async (ws: TestWorkspace, contactId: string) => {
   const reply = await call(api, 'GET', `/contacts/${contactId}/conversations`, { token: ws.token });
   expect(reply.status).toBe(200);
   return reply.body.conversations.map((conversation: { conversationId: string }) => conversation.conversationId);
 };
-const contactByEmail = async (ws: Workspace, email: string) => (await call(api, 'GET', `/contacts?email=${encodeURIComponent(email)}`, { token: ws.token })).body.contacts[0];
-const reattribute = (ws: Workspace, messageId: string, body: unknown, token = ws.token) => call(api, 'POST', `/messages/${messageId}/attribution`, { token, body });
+const contactByEmail = async (ws: TestWorkspace, email: string) => (await call(api, 'GET', `/contacts?email=${encodeURIComponent(email)}`, { token: ws.token })).body.contacts[0];
+const reattribute = (ws: TestWorkspace, messageId: string, body: unknown, token = ws.token) => call(api, 'POST', `/messages/${messageId}/attribution`, { token, body });
 
 function issuesOf(reply: Reply): string[] {
   expect(reply.status).toBe(400);

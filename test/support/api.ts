@@ -115,3 +115,10 @@ export async function createTestWorkspace(api: TestApi, userCount = 3): Promise<
   await directory().createInbox({ inboxId, accountId: account.accountId, name: 'Support', forwardingAddress: address });
   return { ...account, inboxId, address };
 }
+
+/** `GET /conversations/{id}` as the workspace's first user; anything but 200 throws. */
+export async function readConversation(api: Pick<TestApi, 'url'>, ws: TestWorkspace, conversationId: string) {
+  const reply = await call(api, 'GET', `/conversations/${conversationId}`, { token: ws.token });
+  if (reply.status !== 200) throw new Error(`GET /conversations/${conversationId} answered ${reply.status}: ${reply.text}`);
+  return reply.body;
+}
