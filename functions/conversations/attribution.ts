@@ -125,14 +125,12 @@ export async function reattributeMessage(context: AttributionContext, caller: Ca
   if (input.trustForwarder && !(await context.isAdmin(caller))) throw new Forbidden('trusting a forwarder needs the admin role: ask an admin of the account');
   const contactId = contactIdOf(input.email);
   for (let attempt = 1; ; attempt++) {
-    const located = await context.attribution.locate(caller.accountId, messageId);
+    // The contact's id derives from the address: its name is read alongside the message.
+    const [located, existingName] = await Promise.all([context.attribution.locate(caller.accountId, messageId), context.attribution.contactName(caller.accountId, contactId)]);
     if (!located) throw new NotFound('message');
     const { message, conversation } = located;
     if (conversation.mergedInto) throw new Conflict('conversation_merged', `the conversation was merged into ${conversation.mergedInto}: re-read the message there`);
-    const [existingName, inbox] = await Promise.all([
-      message.contactId === contactId ? undefined : context.attribution.contactName(caller.accountId, contactId),
-      input.trustForwarder ? context.attribution.inboxTrust(caller.accountId, message.inboxId) : undefined,
-    ]);
+    const inbox = input.trustForwarder ? await context.attribution.inboxTrust(caller.accountId, message.inboxId) : undefined;
     if (input.trustForwarder && !inbox) throw new NotFound('message');
     const forwarder = inbox ? forwarderToTrust(context, message, inbox) : undefined;
     const correction: AttributionCorrection | undefined = message.contactId === contactId

@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { call, createTestWorkspace, readConversation, Reply, startTestApi, TestApi, TestWorkspace } from '../support/api';
-import { deliver, eml, uniqueId } from '../support/stack';
+import { deliver, eml, SesVerdicts, uniqueId } from '../support/stack';
 
 let api: TestApi;
 beforeAll(async () => {
@@ -18,10 +18,10 @@ const workspace = () => createTestWorkspace(api, 2);
 const unique = (name: string) => `${name}-${randomBytes(3).toString('hex')}`;
 
 /** A colleague's manual forward of a customer's mail, authenticated for its domain (DMARC pass). */
-async function forwardFrom(ws: TestWorkspace, forwarder: string, messageId = `${uniqueId('m')}@partner.example`) {
+async function forwardFrom(ws: TestWorkspace, forwarder: string, messageId = `${uniqueId('m')}@partner.example`, verdicts: SesVerdicts = { spf: 'PASS', dkim: 'PASS', dmarc: 'PASS' }) {
   const customer = `${unique('customer')}@customer.example`;
   const text = ['FYI', '', '---------- Forwarded message ---------', `From: Original Customer <${customer}>`, 'Date: Mon, 2 Nov 2026 10:00', 'Subject: Order 42', '', 'Where is my order?'].join('\r\n');
-  const { receipt } = await deliver(eml({ from: `Colleague <${forwarder}>`, to: ws.address, subject: 'Fwd: Order 42', text, messageId }), [ws.address], { spf: 'PASS', dkim: 'PASS', dmarc: 'PASS' });
+  const { receipt } = await deliver(eml({ from: `Colleague <${forwarder}>`, to: ws.address, subject: 'Fwd: Order 42', text, messageId }), [ws.address], verdicts);
   expect(receipt).toMatchObject({ outcome: 'stored' });
   return { customer, conversationId: String(receipt!.conversationId), storedMessageId: String(receipt!.messageId), messageIdHeader: messageId };
 }
@@ -156,12 +156,17 @@ describe('trusting the forwarder in the same call', () => {
     expect((await read(ws, next.conversationId)).entries[0]).toMatchObject({ from: { email: next.customer }, attribution: { rule: 'inline-forward' }, forwardedBy: forwarder });
   });
 
-  it('refuses what cannot be trusted: no forward (409), a full list (409), and leaves the message as it was', async () => {
+  it('refuses what cannot be trusted: no forward, a forwarder failing authentication, a full list (409), and leaves the message as it was', async () => {
     const ws = await workspace();
     const direct = await deliver(eml({ from: 'Jane <jane@customer.example>', to: ws.address, subject: 'Hi' }), [ws.address]);
     const noForward = await reattribute(ws, String(direct.receipt!.messageId), { email: 'other@customer.example', trustForwarder: true });
     expect(noForward.status).toBe(409);
     expect(noForward.body.error.code).toBe('no_forwarder');
+
+    // Its own mail failed authentication for its domain: trusting it would change nothing.
+    const spoofed = await forwardFrom(ws, `${unique('helpdesk')}@partner.example`, undefined, { spf: 'FAIL', dkim: 'FAIL', dmarc: 'FAIL' });
+    const unauthenticated = await reattribute(ws, spoofed.storedMessageId, { email: spoofed.customer, trustForwarder: true });
+    expect([unauthenticated.status, unauthenticated.body.error.code]).toEqual([409, 'forwarder_not_authenticated']);
 
     const full = Array.from({ length: 100 }, (_unused, index) => `f${index}@partner.example`);
     expect((await call(api, 'PUT', `/inboxes/${ws.inboxId}/trusted-forwarders`, { token: ws.token, body: { addresses: full } })).status).toBe(200);
