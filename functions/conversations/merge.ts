@@ -77,7 +77,7 @@ export async function mergeConversation(context: MergeContext, caller: Caller, s
     try {
       batch = await context.merges.moveBatch(source, target, Math.min(MERGE_BATCH, MAX_MOVES_PER_REQUEST - moved));
     } catch (error) {
-      // A concurrent request moved some of the same items first: read what is left and go on.
+      // A concurrent request moved some of the same items first (it made progress): read what is left and go on.
       if (!(error instanceof ChangedMeanwhile) || ++races >= ATTEMPTS) throw error instanceof ChangedMeanwhile ? new Conflict('changed_meanwhile', 'another merge of this conversation is moving it: try again') : error;
       continue;
     }
@@ -86,6 +86,7 @@ export async function mergeConversation(context: MergeContext, caller: Caller, s
       break;
     }
     moved += batch;
+    races = 0;
   }
   const now = (await context.merges.pair(caller.accountId, sourceId, input.intoConversationId)).target ?? target;
   return { conversationId: sourceId, mergedInto: source.mergedInto!, merge: source.merge!, complete, target: summaryOf(now) };

@@ -194,6 +194,21 @@ describe('merging', () => {
     expect(await stored(target.conversationId)).toMatchObject({ messages: total });
     expect((await read(ws, source.conversationId)).messageCount).toBe(0);
   });
+
+  it('two racing requests merge once: every message moved once, counted once', async () => {
+    const ws = await workspace();
+    const source = await customerWrites(ws);
+    for (let index = 0; index < 2 * MERGE_BATCH; index++) await customerReplies(ws, { from: source.from, inReplyTo: source.header, text: `Message ${index}` });
+    const target = await customerWrites(ws);
+    const answers = await Promise.all([0, 1].map(() => merge(ws, source.conversationId, { intoConversationId: target.conversationId })));
+    expect(answers.map((answer) => answer.status)).toEqual([200, 200]);
+    expect(answers[0].body.merge).toEqual(answers[1].body.merge);
+    const total = 2 * MERGE_BATCH + 2;
+    expect(await stored(target.conversationId)).toMatchObject({ messages: total });
+    expect((await read(ws, target.conversationId)).messageCount).toBe(total);
+    expect((await read(ws, source.conversationId)).messageCount).toBe(0);
+    expect(await counts(ws)).toEqual({ unassigned: 1, mine: 0, open: 1, closed: 0 });
+  });
 });
 
 describe('refusals', () => {
