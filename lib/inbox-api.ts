@@ -146,6 +146,8 @@ const API_FUNCTIONS: Readonly<Record<ApiFunctionName, ApiFunctionSpec>> = {
     // The inboxes table for inboxes, users' open counts and names; the mail bucket for bodies and attachments.
     bind: (fn, { tables, mailBucket }) => {
       fn.bindTables({ conversations: tables.conversations, inboxes: tables.inboxes }, 'readWrite').grantSendEmailAsAccountIdentities();
+      // Re-attribution creates and counts contacts and moves a ticket's contact; a merge links tickets.
+      fn.bindTables({ contacts: tables.contacts }, ['GetItem', 'UpdateItem']).bindTables({ tickets: tables.tickets }, ['UpdateItem']);
       if (mailBucket) fn.bindMailBucket(mailBucket, { rawMailPrefix: 'inbound/', readPrefixes: ['bodies/', 'attachments/', 'outbound/'], writePrefixes: ['outbound/'] });
     },
   },

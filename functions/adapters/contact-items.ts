@@ -31,6 +31,39 @@ export function contactListingUpdate(accountId: string, contact: { readonly cont
   return { expression, values };
 }
 
+/**
+ * Creates the contact or counts one more message for it, with no read (its id derives from its email). An
+ * existing name is never blanked or replaced. `lastMessage: 'set'` for a message arriving now; `'if-absent'`
+ * for an older message moved to the contact (re-attribution), which must not move its last activity back.
+ */
+export function contactUpsertItem(
+  table: string,
+  accountId: string,
+  contact: { readonly contactId: string; readonly email: string; readonly name?: string },
+  options: { readonly at: string; readonly lastMessage: 'set' | 'if-absent' },
+) {
+  const values: Record<string, unknown> = { ':email': contact.email, ':account': accountId, ':id': contact.contactId, ':at': options.at, ':one': 1 };
+  const lastMessageAt = options.lastMessage === 'set' ? ':at' : 'if_not_exists(lastMessageAt, :at)';
+  let update = `SET email = :email, accountId = :account, contactId = :id, createdAt = if_not_exists(createdAt, :at), lastMessageAt = ${lastMessageAt}`;
+  // Keep a name someone already has (or edited); never blank it.
+  if (contact.name) {
+    update += ', #name = if_not_exists(#name, :name)';
+    values[':name'] = contact.name;
+  }
+  const listed = contactListingUpdate(accountId, contact);
+  update += `, ${listed.expression}`;
+  Object.assign(values, listed.values);
+  return {
+    Update: {
+      TableName: table,
+      Key: keys.contact(accountId, contact.contactId),
+      UpdateExpression: `${update} ADD messageCount :one`,
+      ExpressionAttributeNames: contact.name ? { '#name': 'name' } : undefined,
+      ExpressionAttributeValues: values,
+    },
+  };
+}
+
 /** A conversation's place in its contact's history, newest first; moves with the conversation's contact. */
 export function conversationContactKeys(accountId: string, contactId: string, createdAt: string, conversationId: string) {
   return { contactListPk: listings.conversationsOfContact(accountId, contactId), contactListSk: `${createdAt}#${conversationId}` };

@@ -86,23 +86,23 @@ function countsOf(state: ViewState | undefined): Map<string, number> {
   return counts;
 }
 
-/** How the inbox's view counts change when a conversation goes from `before` (absent: new) to `after`; zeros left out. */
-export function viewCountDelta(before: ViewState | undefined, after: ViewState): Map<string, number> {
+/** How the inbox's view counts change when a conversation goes from `before` (absent: new) to `after` (absent: merged away); zeros left out. */
+export function viewCountDelta(before: ViewState | undefined, after: ViewState | undefined): Map<string, number> {
   const delta = countsOf(after);
   for (const [name, count] of countsOf(before)) delta.set(name, (delta.get(name) ?? 0) - count);
   return new Map([...delta].filter(([, change]) => change !== 0));
 }
 
 /** How each user's count of open assigned conversations (`openAssigned`, what capacity limits) changes. */
-export function openAssignedDelta(before: ViewState | undefined, after: ViewState): Map<string, number> {
+export function openAssignedDelta(before: ViewState | undefined, after: ViewState | undefined): Map<string, number> {
   const delta = new Map<string, number>();
-  if (after.status === 'open' && after.assigneeId) delta.set(after.assigneeId, 1);
+  if (after?.status === 'open' && after.assigneeId) delta.set(after.assigneeId, 1);
   if (before?.status === 'open' && before.assigneeId) delta.set(before.assigneeId, (delta.get(before.assigneeId) ?? 0) - 1);
   return new Map([...delta].filter(([, change]) => change !== 0));
 }
 
 /** The count item update of a change, or nothing when the views' counts stay as they are. */
-export function viewCountItem(table: string, conversation: Pick<ListedConversation, 'inboxId' | 'conversationId'>, before: ViewState | undefined, after: ViewState): TransactItem[] {
+export function viewCountItem(table: string, conversation: Pick<ListedConversation, 'inboxId' | 'conversationId'>, before: ViewState | undefined, after: ViewState | undefined): TransactItem[] {
   const delta = [...viewCountDelta(before, after)];
   if (!delta.length) return [];
   return [
@@ -123,7 +123,7 @@ export function viewCountItem(table: string, conversation: Pick<ListedConversati
  * fails rather than creating a stray item); `skip` leaves out a user whose increment is already in the
  * transaction (the inbound chain's capacity-checked one).
  */
-export function openAssignedItems(table: string, accountId: string, before: ViewState | undefined, after: ViewState, skip?: string): TransactItem[] {
+export function openAssignedItems(table: string, accountId: string, before: ViewState | undefined, after: ViewState | undefined, skip?: string): TransactItem[] {
   return [...openAssignedDelta(before, after)]
     .filter(([userId]) => userId !== skip)
     .map(([userId, change]) => ({
@@ -142,6 +142,12 @@ export function closedConversationIn(reason: { Item?: Record<string, { S?: strin
   const item = reason?.Item;
   if (item?.status?.S !== 'closed' || !item.conversationId?.S) return undefined;
   return { conversationId: item.conversationId.S, assigneeId: item.assigneeId?.S ?? null };
+}
+
+/** The conversation a cancelled transaction's conversation item was merged into, if it was (`ALL_OLD`). */
+export function mergedConversationIn(reason: { Item?: Record<string, { S?: string }> } | undefined): { from: string; into: string } | undefined {
+  const item = reason?.Item;
+  return item?.mergedInto?.S && item.conversationId?.S ? { from: item.conversationId.S, into: item.mergedInto.S } : undefined;
 }
 
 /** Where a new conversation of the inbound chain is listed, and its first snippet; with the count items. */
@@ -187,7 +193,8 @@ export function existingConversationItems(plan: StoredPlan, tables: InboundTable
         TableName: tables.conversations,
         Key: keys.conversation(conversation.conversationId),
         UpdateExpression: `SET #status = :open, lastMessageAt = :at, snippet = :snippet, lastDirection = :inbound, ${views.set.join(', ')}${views.remove.length ? ` REMOVE ${views.remove.join(', ')}` : ''} ADD messageCount :one`,
-        ConditionExpression: `attribute_exists(pk) AND inboxId = :inbox AND #status = :was${assignee ? ` AND ${assignee.expression}` : ''}`,
+        // A conversation merged away takes no more messages: the cancellation hands back where it went (`mergedConversationIn`).
+        ConditionExpression: `attribute_exists(pk) AND inboxId = :inbox AND #status = :was AND attribute_not_exists(mergedInto)${assignee ? ` AND ${assignee.expression}` : ''}`,
         ExpressionAttributeNames: { '#status': 'status', ...views.names },
         ExpressionAttributeValues: {
           ':open': 'open',
@@ -208,7 +215,7 @@ export function existingConversationItems(plan: StoredPlan, tables: InboundTable
 }
 
 /** The order key of every view, after new activity (partitions stay: they follow status and assignee only). */
-function activityOrder(conversationId: string, at: string) {
+export function activityOrder(conversationId: string, at: string) {
   const order = `${at}#${conversationId}`;
   return { gsi1sk: order, gsi4sk: order, gsi5sk: order, gsi6sk: order };
 }

@@ -48,7 +48,7 @@ export async function queryAll(client: DynamoDBDocumentClient, input: Constructo
   return rows;
 }
 
-const conversationFrom = (item: Row): Conversation => ({ ...(item as unknown as Conversation), assigneeId: (item.assigneeId as string | null | undefined) ?? null });
+export const conversationFrom = (item: Row): Conversation => ({ ...(item as unknown as Conversation), assigneeId: (item.assigneeId as string | null | undefined) ?? null });
 
 export class DynamoConversations implements ConversationStore {
   constructor(

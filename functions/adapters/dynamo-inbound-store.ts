@@ -11,19 +11,43 @@ import { inboundItems, InboundTables, openCountItems, PendingOpenCount, pendingO
 import type { AgentState, RoutingContext } from '../inbound/domain/steps/assign';
 import type { RoutingContextRequest } from '../inbound/domain/ports';
 import { keys } from './keys';
-import { closedConversationIn } from './conversation-items';
+import { closedConversationIn, mergedConversationIn } from './conversation-items';
 
 /** Attempts at the post-commit open count while other transactions hold the user item; then the redelivery's turn. */
 const OPEN_COUNT_ATTEMPTS = 3;
+
+/** Merges remembered (a merge is final, so they never go stale); bounded, the oldest forgotten first. */
+const MAX_REMEMBERED_MERGES = 1000;
+/** Links followed from a merged conversation to where it lives now (a merged target can be merged again). */
+const MAX_MERGE_HOPS = 10;
 
 /** Cancellation reasons no retry changes: an item or key over DynamoDB's limits. */
 const PERMANENT_CANCELLATIONS = new Set(['ValidationError', 'ItemCollectionSizeLimitExceeded']);
 
 export class DynamoInboundStore implements Pick<InboundPorts, 'lookupRoutes' | 'loadInboxContext' | 'loadParticipation' | 'loadRoutingContext' | 'nextTurn' | 'commit' | 'finishCommit'> {
+  /**
+   * Conversations merged into others, learnt from cancelled commits: a thread index entry the merge did not
+   * rewrite (a Thread-Index root, a reference it could not see) still names the source, and the retry's
+   * context names the target instead — a later reply to either thread lands in the target.
+   */
+  private readonly merged = new Map<string, string>();
+
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tables: InboundTables,
   ) {}
+
+  /** Where a conversation lives now: itself, or the end of its merges. */
+  private current(conversationId: string): string {
+    let id = conversationId;
+    for (let hop = 0; hop < MAX_MERGE_HOPS && this.merged.has(id); hop++) id = this.merged.get(id)!;
+    return id;
+  }
+
+  private rememberMerge(merge: { from: string; into: string }): void {
+    if (this.merged.size >= MAX_REMEMBERED_MERGES) this.merged.delete(this.merged.keys().next().value!);
+    this.merged.set(merge.from, merge.into);
+  }
 
   async lookupRoutes(addresses: readonly string[], receiptKey: string) {
     const addressKeys = addresses.map((address) => keys.address(address));
@@ -64,10 +88,27 @@ export class DynamoInboundStore implements Pick<InboundPorts, 'lookupRoutes' | '
     return !!Items?.length;
   }
 
+  /**
+   * Read with the conversations themselves: the participants of a merged one moved to where it was merged,
+   * so for it those are read (one more round trip, only then) and the merge is remembered for the retry.
+   */
   async loadParticipation(conversationIds: readonly string[], emails: readonly string[]): Promise<ReadonlySet<string>> {
-    const wanted = conversationIds.flatMap((conversationId) => emails.map((email) => ({ conversationId, key: keys.participant(conversationId, email) })));
-    const found = (await batchGet(this.client, { [this.tables.conversations]: wanted.map(({ key }) => key) })).get(this.tables.conversations)!;
-    return new Set(wanted.filter(({ key }) => found.has(keyString(key))).map(({ conversationId }) => conversationId));
+    const participating = new Set<string>();
+    const asked = new Map(conversationIds.map((conversationId) => [conversationId, conversationId]));
+    for (let hop = 0; asked.size && hop < MAX_MERGE_HOPS; hop++) {
+      const wanted = [...asked].flatMap(([conversationId, current]) => emails.map((email) => ({ conversationId, key: keys.participant(current, email) })));
+      const conversationKeys = [...asked.values()].map((current) => keys.conversation(current));
+      const found = (await batchGet(this.client, { [this.tables.conversations]: [...wanted.map(({ key }) => key), ...conversationKeys] })).get(this.tables.conversations)!;
+      for (const { conversationId, key } of wanted) if (found.has(keyString(key))) participating.add(conversationId);
+      for (const [conversationId, current] of [...asked]) {
+        const mergedInto = found.get(keyString(keys.conversation(current)))?.mergedInto;
+        if (typeof mergedInto === 'string' && !participating.has(conversationId)) {
+          this.rememberMerge({ from: current, into: mergedInto });
+          asked.set(conversationId, mergedInto);
+        } else asked.delete(conversationId);
+      }
+    }
+    return participating;
   }
 
   async loadInboxContext(request: InboxContextRequest): Promise<InboxContext> {
@@ -89,7 +130,7 @@ export class DynamoInboundStore implements Pick<InboundPorts, 'lookupRoutes' | '
       const item = conversations.get(keyString(key));
       if (item) {
         entries.set(request.threadIds[index], {
-          conversationId: String(item.conversationId),
+          conversationId: this.current(String(item.conversationId)),
           storedMessageId: item.storedMessageId as string | undefined,
           sender: item.sender as string | undefined,
           bodySha256: item.bodySha256 as string | undefined,
@@ -112,7 +153,8 @@ export class DynamoInboundStore implements Pick<InboundPorts, 'lookupRoutes' | '
       },
       memberEmails: new Set(memberKey && inboxes.has(keyString(memberKey)) ? [request.forwarder!] : []),
       thread: {
-        replyTokenConversationId: tokenConversation?.inboxId === inboxId ? String(tokenConversation.conversationId) : undefined,
+        // A token of a merged conversation names the conversation it was merged into.
+        replyTokenConversationId: tokenConversation?.inboxId === inboxId ? this.current(String(tokenConversation.mergedInto ?? tokenConversation.conversationId)) : undefined,
         entries,
       },
     };
@@ -177,8 +219,12 @@ export class DynamoInboundStore implements Pick<InboundPorts, 'lookupRoutes' | '
       // Item 0 is always the receipt: if it exists, this raw object was already processed.
       const alreadyProcessed = reasons[0]?.Code === 'ConditionalCheckFailed';
       const detail = reasons.map((reason, index) => `${index}:${reason.Code ?? 'None'}`).join(' ');
-      // Item 2 of a stored message is its conversation: a closed one hands back its assignee to reopen it.
-      throw new CommitConflict(alreadyProcessed, detail, plan.outcome === 'stored' ? closedConversationIn(reasons[2] as Parameters<typeof closedConversationIn>[0]) : undefined);
+      // Item 2 of a stored message is its conversation: a closed one hands back its assignee to reopen it, a
+      // merged one where it went (the retry's context follows it).
+      const conversation = plan.outcome === 'stored' ? (reasons[2] as Parameters<typeof closedConversationIn>[0]) : undefined;
+      const merge = mergedConversationIn(conversation);
+      if (merge) this.rememberMerge(merge);
+      throw new CommitConflict(alreadyProcessed, detail, merge ? undefined : closedConversationIn(conversation));
     }
     // If this fails the error surfaces; the redelivery finds the receipt still owing the count (finishCommit).
     const pending = pendingOpenCountOf(plan);

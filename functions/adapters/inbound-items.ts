@@ -5,11 +5,12 @@
  */
 import type { TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { InboundRecordPlan, QuarantinePlan, StoredPlan } from '../inbound/domain/plan';
-import { contactListingUpdate, conversationContactKeys } from './contact-items';
+import { contactUpsertItem, conversationContactKeys } from './contact-items';
 import { keys, listings } from './keys';
 import { MAX_INDEXED_REFERENCES } from '../inbound/domain/steps/thread';
 import { ticketItem } from './ticket-items';
 import { existingConversationItems, newConversationViews } from './conversation-items';
+import { messageRefPut } from './message-items';
 
 export interface InboundTables {
   readonly inboxes: string;
@@ -209,6 +210,7 @@ function storedItems(plan: StoredPlan, tables: InboundTables): TransactItem[] {
         }
       : withListingOrder(existingUpdate, listing.gsi1sk),
     contactUpsert(plan, tables),
+    messageRefPut(tables, { messageId: plan.messageId, accountId: route.accountId, conversationId, messageSk: keys.message(conversationId, receivedAt, plan.messageId).sk }),
     ...(views ? views.items : existingCounts),
     ...routingItems(plan, tables),
     ...threadIndexItems(plan, tables),
@@ -316,24 +318,5 @@ function routingItems(plan: StoredPlan, tables: InboundTables): TransactItem[] {
 }
 
 function contactUpsert(plan: StoredPlan, tables: InboundTables): TransactItem {
-  const { contact, route, receivedAt } = plan;
-  const values: Record<string, unknown> = { ':email': contact.email, ':account': route.accountId, ':id': contact.contactId, ':at': receivedAt, ':one': 1 };
-  let update = 'SET email = :email, accountId = :account, contactId = :id, createdAt = if_not_exists(createdAt, :at), lastMessageAt = :at';
-  // Keep a name someone already has (or edited); never blank it.
-  if (contact.name) {
-    update += ', #name = if_not_exists(#name, :name)';
-    values[':name'] = contact.name;
-  }
-  const listed = contactListingUpdate(route.accountId, contact);
-  update += `, ${listed.expression}`;
-  Object.assign(values, listed.values);
-  return {
-    Update: {
-      TableName: tables.contacts,
-      Key: keys.contact(route.accountId, contact.contactId),
-      UpdateExpression: `${update} ADD messageCount :one`,
-      ExpressionAttributeNames: contact.name ? { '#name': 'name' } : undefined,
-      ExpressionAttributeValues: values,
-    },
-  };
+  return contactUpsertItem(tables.contacts, plan.route.accountId, plan.contact, { at: plan.receivedAt, lastMessage: 'set' });
 }

@@ -60,6 +60,8 @@ export const keys = {
    * unroutable) — and, in data written before per-inbox receipts, for an object that was fully processed.
    */
   receipt: (receiptKey: string, inboxId?: string) => ({ pk: `RECEIPT#${keyPart(receiptKey)}`, sk: inboxId ? `INBOX#${inboxId}` : 'RECEIPT' }),
+  /** Where a message lives (its conversation and sort key), by its id alone: what `POST /messages/{id}/…` reads first. */
+  messageRef: (messageId: string) => ({ pk: `MSGREF#${messageId}`, sk: 'MSGREF' }),
   /** Someone who takes part in a conversation: sent one of its messages, or was in To/Cc of one. */
   participant: (conversationId: string, email: string) => ({ pk: `CONV#${conversationId}`, sk: `PARTICIPANT#${keyPart(email)}` }),
 } as const;

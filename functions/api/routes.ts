@@ -81,6 +81,9 @@ export const API_ROUTES: readonly ApiRoute[] = [
   { method: 'POST', path: '/conversations/{conversationId}/replies', function: 'conversations', auth: 'jwt', role: 'agent' },
   { method: 'POST', path: '/conversations/{conversationId}/replies/{messageId}/retry', function: 'conversations', auth: 'jwt', role: 'agent' },
   { method: 'POST', path: '/conversations/{conversationId}/attachments', function: 'conversations', auth: 'jwt', role: 'agent' },
+  // Re-attribution (trustForwarder: true also needs admin, checked by the use case) and merging.
+  { method: 'POST', path: '/messages/{messageId}/attribution', function: 'conversations', auth: 'jwt', role: 'agent' },
+  { method: 'POST', path: '/conversations/{conversationId}/merge', function: 'conversations', auth: 'jwt', role: 'agent' },
 
   // The link in a verification email: GET shows a confirm button (mail scanners prefetch links, so a GET
   // must not consume a single-use token); POST confirms.

@@ -4,6 +4,13 @@ import type { Mailbox } from '../inbound/domain/outcome';
 
 export type ConversationStatus = 'open' | 'closed';
 
+/** Who merged a conversation into another, and when; the source keeps it as a pointer. */
+export interface MergeRecord {
+  readonly into: string;
+  readonly by: string;
+  readonly at: string;
+}
+
 /** The views of an inbox, and across the account's inboxes (`mine` only). */
 export const INBOX_VIEWS = ['unassigned', 'mine', 'open', 'closed'] as const;
 export type InboxView = (typeof INBOX_VIEWS)[number];
@@ -24,6 +31,9 @@ export interface Conversation {
   readonly messageCount: number;
   readonly snippet?: string;
   readonly ticketId?: string;
+  /** Set once merged: the conversation is then only a pointer to this one (out of every view). */
+  readonly mergedInto?: string;
+  readonly merge?: MergeRecord;
 }
 
 /** One line of a view. */
@@ -57,6 +67,24 @@ export function summaryOf(conversation: Conversation): ConversationSummary {
 
 export type StoredAttachment = AttachmentRecord;
 
+/** A contact as a message or conversation names it. */
+export interface ContactRef {
+  readonly contactId: string;
+  readonly email: string;
+  readonly name: string | null;
+}
+
+/** An agent's correction of who a message is from (the latest one; the chain's decision stays beside it). */
+export interface AttributionCorrection {
+  /** The user who corrected it. */
+  readonly by: string;
+  readonly at: string;
+  readonly previousContact: ContactRef;
+  readonly contact: ContactRef;
+  /** The forwarder trusted in the same call, if any. */
+  readonly trustedForwarder?: string;
+}
+
 /** A message as stored: inbound by the chain, outbound by a reply. */
 export interface StoredMessage {
   readonly messageId: string;
@@ -77,6 +105,11 @@ export interface StoredMessage {
   readonly verdicts?: Record<string, string>;
   readonly attribution?: { readonly rule: string; readonly evidence: string };
   readonly forwardedBy?: string | null;
+  /** Inbound: the message's contact now (the chain's, or an agent's correction). */
+  readonly contactId?: string;
+  readonly correction?: AttributionCorrection;
+  /** The contact the chain chose, kept by the first correction. */
+  readonly originalContact?: ContactRef;
   /** Outbound: who sent it and what SES said. */
   readonly sentBy?: string;
   readonly delivery?: { readonly status: 'sent' | 'failed'; readonly reason?: string; readonly sesMessageId?: string; readonly attemptedAt: string };
@@ -109,6 +142,10 @@ export interface MessageView {
   readonly verdicts: Record<string, string> | null;
   readonly attribution: { readonly rule: string; readonly evidence: string } | null;
   readonly forwardedBy: string | null;
+  /** Inbound: the message's contact now; null for outbound. */
+  readonly contactId: string | null;
+  /** Inbound: the latest correction by an agent (who, when, the contact before); null while the chain's decision stands. */
+  readonly correction: AttributionCorrection | null;
   readonly sentBy: string | null;
   readonly delivery: StoredMessage['delivery'] | null;
 }
@@ -120,6 +157,9 @@ export interface NoteView extends Note {
 
 export interface ConversationDetail extends ConversationSummary {
   readonly createdAt: string;
+  /** The conversation this one was merged into (it is then only a pointer); null otherwise. */
+  readonly mergedInto: string | null;
+  readonly merge: MergeRecord | null;
   /** Messages and notes, oldest first. */
   readonly entries: readonly (MessageView | NoteView)[];
 }

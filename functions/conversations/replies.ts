@@ -28,6 +28,7 @@ export async function sendReply(context: ReplyContext, caller: Caller, conversat
   const read = await context.replies.readForReply(caller.accountId, caller.userId, conversationId, keyHash);
   if (!read) throw new NotFound('conversation');
   if (read.previous) return repeated(context, read.previous, read.conversation);
+  if (read.conversation.mergedInto) throw new Conflict('conversation_merged', `the conversation was merged into ${read.conversation.mergedInto}: reply there`);
   const { conversation, messages } = read;
   const [inbox, claimed] = await Promise.all([
     context.replies.inboxSending(caller.accountId, conversation.inboxId),

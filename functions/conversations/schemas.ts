@@ -1,6 +1,7 @@
 /** Query strings and bodies of the conversation routes: strict, every rule named. */
 import * as z from 'zod';
 import { changesObject, displayName, emailAddress, id } from '../directory/fields';
+import { MAX_NAME_TEXT } from '../commons/text';
 import { MAX_REPLY_ATTACHMENTS, SES_MAX_MESSAGE_BYTES } from './reply';
 import { INBOX_VIEWS } from './model';
 
@@ -86,3 +87,18 @@ export type ReplyInput = z.infer<typeof replySchema>;
 
 /** The `Idempotency-Key` header: a client-chosen token, printable, bounded. */
 export const idempotencyKey = z.string().regex(/^[\x21-\x7e]{8,200}$/, { message: 'must be 8 to 200 printable ASCII characters' });
+
+/**
+ * `POST /messages/{messageId}/attribution`: the message's contact is `email` (created if new, with `name`; an
+ * existing contact keeps its name). `trustForwarder` (admins only) also trusts the message's forwarder.
+ */
+export const attributionSchema = z.strictObject({
+  email: emailAddress,
+  name: displayName(MAX_NAME_TEXT).optional().meta({ description: 'for a contact created by this call; an existing contact keeps its name' }),
+  trustForwarder: z.boolean({ message: 'must be true or false' }).optional().meta({ description: "admins: add the message's forwarder to the inbox's trusted forwarders in the same call" }),
+});
+export type AttributionInput = z.infer<typeof attributionSchema>;
+
+/** `POST /conversations/{conversationId}/merge`: into another conversation of the same inbox. */
+export const mergeSchema = z.strictObject({ intoConversationId: id('cv') });
+export type MergeInput = z.infer<typeof mergeSchema>;

@@ -62,7 +62,8 @@ export async function readConversation(context: ConversationContext, caller: Cal
   const messages = await Promise.all(thread.messages.map((message) => messageView(context.files, message, options)));
   const notes = thread.notes.map((note): NoteView => ({ kind: 'note', ...note, at: note.createdAt }));
   const entries = [...messages, ...notes].sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
-  return { ...summaryOf(thread.conversation), createdAt: thread.conversation.createdAt, entries };
+  const { mergedInto, merge } = thread.conversation;
+  return { ...summaryOf(thread.conversation), createdAt: thread.conversation.createdAt, mergedInto: mergedInto ?? null, merge: merge ?? null, entries };
 }
 
 export async function messageView(files: MailFiles, message: StoredMessage, options: { remoteImages: boolean }): Promise<MessageView> {
@@ -97,6 +98,8 @@ export async function messageView(files: MailFiles, message: StoredMessage, opti
     verdicts: message.verdicts ?? null,
     attribution: message.attribution ?? null,
     forwardedBy: message.forwardedBy ?? null,
+    contactId: message.direction === 'inbound' ? (message.contactId ?? null) : null,
+    correction: message.correction ?? null,
     sentBy: message.sentBy ?? null,
     delivery: message.delivery ?? null,
   };
@@ -105,6 +108,7 @@ export async function messageView(files: MailFiles, message: StoredMessage, opti
 export async function existingConversation(store: ConversationStore, caller: Scope, conversationId: string): Promise<Conversation> {
   const conversation = await store.conversationOf(caller.accountId, conversationId);
   if (!conversation) throw new NotFound('conversation');
+  if (conversation.mergedInto) throw new Conflict('conversation_merged', `the conversation was merged into ${conversation.mergedInto}: work on that one`);
   return conversation;
 }
 

@@ -19,7 +19,7 @@ const TABLE_ACCESS: Record<ApiFunctionName, Partial<Record<TableKey, 'read' | 'r
   // Reads the token and the inbox; confirms with a transaction of two updates (TransactWriteItems is authorized per item).
   verification: { inboxes: ['GetItem', 'UpdateItem'] },
   openapi: {},
-  conversations: { conversations: 'readWrite', inboxes: 'readWrite' },
+  conversations: { conversations: 'readWrite', inboxes: 'readWrite', contacts: ['GetItem', 'UpdateItem'], tickets: ['UpdateItem'] },
 };
 /** No function scans, batch-writes or reads streams. */
 const NEVER = ['dynamodb:Scan', 'dynamodb:BatchWriteItem', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator', 'dynamodb:DescribeStream'];

@@ -101,3 +101,24 @@ export async function sentTo(address: string): Promise<SentEmail[]> {
   const store = (await (await fetch(`${process.env.AWS_ENDPOINT_URL_SES}/store`)).json()) as { emails: SentEmail[] };
   return store.emails.filter((email) => email.destination.to.some((to) => to.includes(address)));
 }
+
+/** An account with a connected inbox at `support@<subdomain>.inbox.example.com`. */
+export interface TestWorkspace extends TestAccount {
+  readonly inboxId: string;
+  readonly address: string;
+}
+
+export async function createTestWorkspace(api: TestApi, userCount = 3): Promise<TestWorkspace> {
+  const account = await createTestAccount(api, userCount);
+  const inboxId = `inb_${randomBytes(5).toString('hex')}`;
+  const address = `support@${account.subdomain}.inbox.example.com`;
+  await directory().createInbox({ inboxId, accountId: account.accountId, name: 'Support', forwardingAddress: address });
+  return { ...account, inboxId, address };
+}
+
+/** `GET /conversations/{id}` as the workspace's first user; anything but 200 throws. */
+export async function readConversation(api: Pick<TestApi, 'url'>, ws: TestWorkspace, conversationId: string) {
+  const reply = await call(api, 'GET', `/conversations/${conversationId}`, { token: ws.token });
+  if (reply.status !== 200) throw new Error(`GET /conversations/${conversationId} answered ${reply.status}: ${reply.text}`);
+  return reply.body;
+}

@@ -674,6 +674,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/messages/{messageId}/attribution": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Move an inbound message to another contact (created if new); the conversation follows when the message started it. trustForwarder (admins) also trusts the message's forwarder. Idempotent */
+        post: operations["postMessagesByMessageIdAttribution"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/conversations/{conversationId}/merge": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Merge into another conversation of the same inbox: messages, notes and threading move there, this one becomes a pointer. Idempotent; complete: false means send it again */
+        post: operations["postConversationsByConversationIdMerge"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/verify": {
         parameters: {
             query?: never;
@@ -920,6 +954,10 @@ export interface components {
             createdAt: string;
             /** Format: date-time */
             updatedAt: string;
+            /** @description its conversation was merged into conversationId */
+            mergedFromConversationId?: string;
+            /** @description the ticket of the conversation its own was merged into */
+            linkedTicketId?: string;
         };
         Contact: {
             contactId: string;
@@ -1042,6 +1080,26 @@ export interface components {
                 evidence: string;
             } | null;
             forwardedBy: string | null;
+            /** @description inbound: the message's contact now */
+            contactId: string | null;
+            /** @description inbound: who moved the message to its contact, when, and from whom; null while the attribution stands */
+            correction: {
+                /** @description the user who corrected it */
+                by: string;
+                /** Format: date-time */
+                at: string;
+                previousContact: {
+                    contactId: string;
+                    email: string;
+                    name: string | null;
+                };
+                contact: {
+                    contactId: string;
+                    email: string;
+                    name: string | null;
+                };
+                trustedForwarder?: string;
+            } | null;
             sentBy: string | null;
             delivery: {
                 /** @enum {string} */
@@ -1062,6 +1120,60 @@ export interface components {
             createdAt: string;
             /** Format: date-time */
             at: string;
+        };
+        MessageAttribution: {
+            messageId: string;
+            conversationId: string;
+            /** @description the message's contact now */
+            contact: {
+                contactId: string;
+                email: string;
+                name: string | null;
+            };
+            /** @description the inbound chain's decision, as made */
+            attribution: {
+                rule: string;
+                evidence: string;
+            } | null;
+            forwardedBy: string | null;
+            correction: {
+                /** @description the user who corrected it */
+                by: string;
+                /** Format: date-time */
+                at: string;
+                previousContact: {
+                    contactId: string;
+                    email: string;
+                    name: string | null;
+                };
+                contact: {
+                    contactId: string;
+                    email: string;
+                    name: string | null;
+                };
+                trustedForwarder?: string;
+            } | null;
+            /** @description the conversation's contact (it moves with the message that started the conversation) */
+            conversationContact: {
+                contactId: string;
+                email: string;
+                name: string | null;
+            };
+            /** @description with trustForwarder: the inbox trusted forwarders after the call */
+            trustedForwarders?: string[];
+        };
+        MergeResult: {
+            conversationId: string;
+            mergedInto: string;
+            merge: {
+                into: string;
+                by: string;
+                /** Format: date-time */
+                at: string;
+            };
+            /** @description false: items remain to move; send the same request again */
+            complete: boolean;
+            target: components["schemas"]["ConversationSummary"];
         };
         SendingDomain: {
             domain: string;
@@ -2940,6 +3052,14 @@ export interface operations {
                         ticketId: string | null;
                         /** Format: date-time */
                         createdAt: string;
+                        /** @description set when this conversation was merged into another: it is then only a pointer */
+                        mergedInto: string | null;
+                        merge: {
+                            into: string;
+                            by: string;
+                            /** Format: date-time */
+                            at: string;
+                        } | null;
                         entries: (components["schemas"]["Message"] | components["schemas"]["Note"])[];
                     };
                 };
@@ -3166,6 +3286,99 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["AttachmentUpload"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            /** @description A refusal: 400 names each offending field; 404 also for ids of other accounts */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postMessagesByMessageIdAttribution: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                messageId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "email": "jane@customer.example",
+                 *       "name": "Jane Customer",
+                 *       "trustForwarder": false
+                 *     }
+                 */
+                "application/json": {
+                    /** Format: email */
+                    email: string;
+                    /** @description for a contact created by this call; an existing contact keeps its name */
+                    name?: string;
+                    /** @description admins: add the message's forwarder to the inbox's trusted forwarders in the same call */
+                    trustForwarder?: boolean;
+                };
+            };
+        };
+        responses: {
+            /** @description Move an inbound message to another contact (created if new); the conversation follows when the message started it. trustForwarder (admins) also trusts the message's forwarder. Idempotent */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MessageAttribution"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            /** @description A refusal: 400 names each offending field; 404 also for ids of other accounts */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postConversationsByConversationIdMerge: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                conversationId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "intoConversationId": "cv_0f3a9c"
+                 *     }
+                 */
+                "application/json": {
+                    intoConversationId: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Merge into another conversation of the same inbox: messages, notes and threading move there, this one becomes a pointer. Idempotent; complete: false means send it again */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MergeResult"];
                 };
             };
             401: components["responses"]["Unauthorized"];

@@ -4,6 +4,8 @@ import { ValidationFailed } from '../../commons/errors';
 import { createLogger } from '../../commons/logger';
 import * as conversations from '../../conversations/use-cases';
 import * as replies from '../../conversations/replies';
+import { reattributeMessage } from '../../conversations/attribution';
+import { mergeConversation } from '../../conversations/merge';
 import * as schemas from '../../conversations/schemas';
 import { apiHandler, json } from '../http/handler';
 import { callerOf, jsonBody, parseWith, pathParam } from '../http/request';
@@ -53,6 +55,15 @@ export const handler = apiHandler(createLogger('api-conversations'), {
     const caller = callerOf(event);
     const conversationId = pathParam(event, 'conversationId', 'conversation');
     return json(201, await replies.prepareAttachment(context(), caller, conversationId, jsonBody(event, schemas.attachmentUploadSchema)));
+  },
+  'POST /messages/{messageId}/attribution': async (event) => {
+    const caller = callerOf(event);
+    return json(200, await reattributeMessage(context(), caller, pathParam(event, 'messageId', 'message'), jsonBody(event, schemas.attributionSchema)));
+  },
+  'POST /conversations/{conversationId}/merge': async (event) => {
+    const caller = callerOf(event);
+    const conversationId = pathParam(event, 'conversationId', 'conversation');
+    return json(200, await mergeConversation(context(), caller, conversationId, jsonBody(event, schemas.mergeSchema)));
   },
   'POST /conversations/{conversationId}/replies/{messageId}/retry': async (event) => {
     const caller = callerOf(event);

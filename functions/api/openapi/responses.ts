@@ -105,6 +105,8 @@ export const ticket = z.object({
   inboxId: z.string(),
   createdAt: timestamp,
   updatedAt: timestamp,
+  mergedFromConversationId: z.string().optional().meta({ description: 'its conversation was merged into conversationId' }),
+  linkedTicketId: z.string().optional().meta({ description: "the ticket of the conversation its own was merged into" }),
 });
 
 export const contact = z.object({
@@ -180,6 +182,12 @@ export const viewCounts = z.object({ unassigned: z.number().int(), mine: z.numbe
 
 export const note = z.object({ kind: z.literal('note'), noteId: z.string(), authorId: z.string(), text: z.string(), createdAt: timestamp, at: timestamp });
 
+const contactRef = z.object({ contactId: z.string(), email: z.string(), name: z.string().nullable() });
+const attributionCorrection = z
+  .object({ by: z.string().meta({ description: 'the user who corrected it' }), at: timestamp, previousContact: contactRef, contact: contactRef, trustedForwarder: z.string().optional() })
+  .meta({ description: "an agent's correction of the contact (the latest one)" });
+const mergeRecord = z.object({ into: z.string(), by: z.string(), at: timestamp });
+
 const delivery = z.object({ status: z.enum(['sent', 'failed']), reason: z.string().optional(), sesMessageId: z.string().optional(), attemptedAt: timestamp });
 
 export const message = z.object({
@@ -200,11 +208,37 @@ export const message = z.object({
   verdicts: z.record(z.string(), z.string()).nullable(),
   attribution: z.object({ rule: z.string(), evidence: z.string() }).nullable(),
   forwardedBy: z.string().nullable(),
+  contactId: z.string().nullable().meta({ description: "inbound: the message's contact now" }),
+  correction: attributionCorrection.nullable().meta({ description: 'inbound: who moved the message to its contact, when, and from whom; null while the attribution stands' }),
   sentBy: z.string().nullable(),
   delivery: delivery.nullable(),
 });
 
-export const conversationDetail = conversationSummary.extend({ createdAt: timestamp, entries: z.array(z.discriminatedUnion('kind', [message, note])) });
+export const conversationDetail = conversationSummary.extend({
+  createdAt: timestamp,
+  mergedInto: z.string().nullable().meta({ description: 'set when this conversation was merged into another: it is then only a pointer' }),
+  merge: mergeRecord.nullable(),
+  entries: z.array(z.discriminatedUnion('kind', [message, note])),
+});
+
+export const messageAttribution = z.object({
+  messageId: z.string(),
+  conversationId: z.string(),
+  contact: contactRef.meta({ description: "the message's contact now" }),
+  attribution: z.object({ rule: z.string(), evidence: z.string() }).nullable().meta({ description: "the inbound chain's decision, as made" }),
+  forwardedBy: z.string().nullable(),
+  correction: attributionCorrection.nullable(),
+  conversationContact: contactRef.meta({ description: "the conversation's contact (it moves with the message that started the conversation)" }),
+  trustedForwarders: z.array(z.string()).optional().meta({ description: 'with trustForwarder: the inbox trusted forwarders after the call' }),
+});
+
+export const mergeResult = z.object({
+  conversationId: z.string(),
+  mergedInto: z.string(),
+  merge: mergeRecord,
+  complete: z.boolean().meta({ description: 'false: items remain to move; send the same request again' }),
+  target: conversationSummary,
+});
 
 export const RESPONSE_COMPONENTS: Readonly<Record<string, z.ZodType>> = {
   Error: apiError,
@@ -224,5 +258,7 @@ export const RESPONSE_COMPONENTS: Readonly<Record<string, z.ZodType>> = {
   ConversationSummary: conversationSummary,
   Message: message,
   Note: note,
+  MessageAttribution: messageAttribution,
+  MergeResult: mergeResult,
   SendingDomain: sendingDomain,
 };

@@ -11,7 +11,7 @@ import { createHash } from 'node:crypto';
 import { discardAttachments, parseMime } from '../parse/parse-mime';
 import { failureKind, failureReason } from './errors';
 import type { ParsedMessage } from './message';
-import { normalizeEmail } from './addresses';
+import { contactIdOf } from '../../contacts/identity';
 import type { InboundPlan, InboundRecordPlan, MessageSummary, QuarantinePlan, StoredPlan } from './plan';
 import { CommitConflict, InboundEnvelope, InboundPorts, InboxContext, InboxProfile, ReceiptRecord, StoredBodies } from './ports';
 import { assign, RoutingContext } from './steps/assign';
@@ -59,10 +59,7 @@ export function receiptIdOf(receiptKey: string): string {
   return `rc_${createHash('sha256').update(receiptKey).digest('hex').slice(0, 32)}`;
 }
 
-/** Contacts are keyed by normalized email within an account, so an upsert needs no read. */
-export function contactIdOf(email: string): string {
-  return `ct_${createHash('sha256').update(normalizeEmail(email)).digest('hex').slice(0, 32)}`;
-}
+export { contactIdOf };
 
 type Base = { receiptKey: string; receiptId: string; raw: InboundEnvelope['raw']; receivedAt: string };
 
