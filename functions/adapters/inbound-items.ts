@@ -10,6 +10,7 @@ import { keys, listings } from './keys';
 import { MAX_INDEXED_REFERENCES } from '../inbound/domain/steps/thread';
 import { ticketItem } from './ticket-items';
 import { existingConversationItems, newConversationViews } from './conversation-items';
+import { healthItems } from './health-items';
 
 export interface InboundTables {
   readonly inboxes: string;
@@ -24,6 +25,10 @@ type CommittedPlan = StoredPlan | QuarantinePlan | InboundRecordPlan;
 
 /** The transaction's items; item 0 is always the receipt, whose condition tells a redelivery apart. */
 export function inboundItems(plan: CommittedPlan, tables: InboundTables): TransactItem[] {
+  return [...decisionItems(plan, tables), ...healthItems(plan, tables)];
+}
+
+function decisionItems(plan: CommittedPlan, tables: InboundTables): TransactItem[] {
   switch (plan.outcome) {
     case 'stored':
       return storedItems(plan, tables);
@@ -90,11 +95,13 @@ export function pendingOpenCountCleared(pending: PendingOpenCount, tables: Inbou
 }
 
 /** The receipt of the object in one inbox (or of the object itself, when it reached none). */
-function receiptPut(plan: Pick<CommittedPlan, 'receiptKey' | 'receiptId' | 'receivedAt' | 'raw' | 'route'>, tables: InboundTables, fields: Record<string, unknown>): TransactItem {
+function receiptPut(plan: Pick<CommittedPlan, 'receiptKey' | 'receiptId' | 'receivedAt' | 'raw' | 'route' | 'release'>, tables: InboundTables, fields: Record<string, unknown>): TransactItem {
+  // A release's receipt names what it released, who released it and which rules it bypassed.
+  const release = plan.release && { releaseOf: plan.release.receiptKey, skippedRules: plan.release.skippedRules, releasedBy: plan.release.releasedBy, releasedAt: plan.release.releasedAt };
   return {
     Put: {
       TableName: tables.conversations,
-      Item: { ...keys.receipt(plan.receiptKey, plan.route?.inboxId), receiptId: plan.receiptId, receivedAt: plan.receivedAt, raw: plan.raw, ...fields },
+      Item: { ...keys.receipt(plan.receiptKey, plan.route?.inboxId), receiptId: plan.receiptId, receivedAt: plan.receivedAt, raw: plan.raw, ...release, ...fields },
       ConditionExpression: 'attribute_not_exists(pk)',
     },
   };
@@ -109,7 +116,7 @@ function recordReceipt(plan: InboundRecordPlan): Record<string, unknown> {
     summary: plan.summary,
     addressesSeen: plan.addressesSeen,
     trace: plan.trace,
-    gsi1pk: plan.outcome === 'failed' ? listings.failed() : listings.unroutable(),
+    gsi1pk: plan.outcome === 'unroutable' ? listings.unroutable() : plan.route ? listings.failedIn(plan.route.inboxId) : listings.failed(),
     gsi1sk: `${plan.receivedAt}#${plan.receiptId}`,
   };
 }
@@ -126,6 +133,8 @@ function quarantineItems(plan: QuarantinePlan, tables: InboundTables): TransactI
     reason: plan.reason,
     summary: plan.summary,
     verdicts: plan.verdicts,
+    address: plan.route.address,
+    replyToken: plan.replyToken,
     duplicateOf: plan.duplicateOf,
     conversationId: plan.duplicateOf?.conversationId,
     messageId: plan.duplicateOf?.messageId,
