@@ -174,3 +174,32 @@ export class DynamoQuarantine implements QuarantineStore {
     return inboxHealth(dayRows, hourRows, now);
   }
 }
+
+/** Unroutable mail as the operator's command shows it. */
+export interface UnroutableRecord {
+  readonly receivedAt: string;
+  readonly reason: string;
+  readonly addressesSeen: readonly string[];
+  readonly from: { readonly email: string; readonly name: string } | null;
+  readonly subject: string | null;
+  readonly raw: { readonly bucket: string; readonly key: string };
+}
+
+/** Mail that reached no inbox since `since`, newest first: one Query of the platform-wide listing, at most `limit`. */
+export async function listUnroutable(client: DynamoDBDocumentClient, table: string, options: { since: string; limit: number }): Promise<{ items: UnroutableRecord[]; more: boolean }> {
+  const result = await client.send(
+    new QueryCommand({
+      TableName: table,
+      IndexName: BY_PARENT_INDEX.indexName,
+      KeyConditionExpression: 'gsi1pk = :partition AND gsi1sk >= :since',
+      ExpressionAttributeValues: { ':partition': listings.unroutable(), ':since': options.since },
+      ScanIndexForward: false,
+      Limit: options.limit,
+    }),
+  );
+  const items = (result.Items ?? []).map((row) => {
+    const summary = row.summary as { from?: UnroutableRecord['from']; subject?: string } | undefined;
+    return { receivedAt: String(row.receivedAt), reason: String(row.reason), addressesSeen: (row.addressesSeen as string[] | undefined) ?? [], from: summary?.from ?? null, subject: summary?.subject ?? null, raw: row.raw as UnroutableRecord['raw'] };
+  });
+  return { items, more: !!result.LastEvaluatedKey };
+}
