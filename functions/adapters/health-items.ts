@@ -11,12 +11,15 @@ import type { Verdicts } from '../inbound/domain/steps/screen';
 import type { InboundTables, TransactItem } from './inbound-items';
 import { viewCountShard } from './conversation-items';
 import { keys } from './keys';
+import type { HealthWindow, InboxHealthCounts } from '../quarantine/model';
+
+export type { InboxHealthCounts };
 
 /** Counter items per inbox and bucket. */
 export const HEALTH_SHARDS = 8;
 const DAYS = 7;
 const HOURS = 24;
-const AUTH_METHODS = ['spf', 'dkim', 'dmarc'] as const;
+const AUTH_METHODS = ['spf', 'dkim', 'dmarc'] as const satisfies readonly (keyof HealthWindow['authentication'])[];
 /** Outcomes counted per bucket; `released`: quarantined mail a person released (counted when released). */
 export const HEALTH_OUTCOMES = ['stored', 'quarantined', 'duplicate', 'failed', 'released'] as const;
 
@@ -69,32 +72,6 @@ export function healthQueries(inboxId: string, now: Date) {
     days: { from: 'D#', to: 'D#~', newestFirst: true, limit: (DAYS + 1) * HEALTH_SHARDS },
     hours: { from: firstHour, to: 'H#~', newestFirst: false, limit: HOURS * HEALTH_SHARDS },
   } as const;
-}
-
-export interface AuthenticationRate {
-  readonly judged: number;
-  readonly passed: number;
-  /** passed ÷ judged, or null when nothing was judged. */
-  readonly passRate: number | null;
-}
-
-export interface HealthWindow {
-  /** Everything recorded for the inbox: stored + quarantined + duplicate + failed. */
-  readonly received: number;
-  readonly stored: number;
-  readonly quarantined: number;
-  readonly duplicate: number;
-  readonly failed: number;
-  readonly released: number;
-  readonly quarantinedByRule: Record<string, number>;
-  readonly authentication: Record<(typeof AUTH_METHODS)[number], AuthenticationRate>;
-}
-
-export interface InboxHealthCounts {
-  /** The newest arrival recorded (from the newest day buckets kept, so also older than 7 days). */
-  readonly lastReceivedAt: string | null;
-  readonly last24Hours: HealthWindow;
-  readonly last7Days: HealthWindow;
 }
 
 type Row = Record<string, unknown>;

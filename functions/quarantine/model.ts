@@ -60,3 +60,30 @@ export interface FailedItemView {
   readonly from: Mailbox | null;
   readonly subject: string | null;
 }
+
+/** Inbox health, summed from the counters the chain keeps at ingest (functions/adapters/health-items.ts). */
+export interface AuthenticationRate {
+  readonly judged: number;
+  readonly passed: number;
+  /** passed ÷ judged, or null when nothing was judged. */
+  readonly passRate: number | null;
+}
+
+export interface HealthWindow {
+  /** Everything recorded for the inbox: stored + quarantined + duplicate + failed. */
+  readonly received: number;
+  readonly stored: number;
+  readonly quarantined: number;
+  readonly duplicate: number;
+  readonly failed: number;
+  readonly released: number;
+  readonly quarantinedByRule: Record<string, number>;
+  readonly authentication: Record<'spf' | 'dkim' | 'dmarc', AuthenticationRate>;
+}
+
+export interface InboxHealthCounts {
+  /** The newest arrival recorded (from the newest day buckets kept, so also older than 7 days). */
+  readonly lastReceivedAt: string | null;
+  readonly last24Hours: HealthWindow;
+  readonly last7Days: HealthWindow;
+}

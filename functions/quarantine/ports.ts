@@ -1,8 +1,7 @@
 /** What the quarantine use cases need: the inbox's quarantine, failed and health records, and the inbound chain. */
 import type { InboundPlan } from '../inbound/domain/plan';
 import type { ReleaseRequest } from '../inbound/domain/ingest';
-import type { FailedItemView, QuarantineRecord, ReleaseResult } from './model';
-import type { InboxHealthCounts } from '../adapters/health-items';
+import type { FailedItemView, InboxHealthCounts, QuarantineRecord, ReleaseResult } from './model';
 
 export interface Page<T> {
   readonly items: T[];
