@@ -7,7 +7,7 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { BY_PARENT_INDEX } from '../commons/table-design';
-import { releaseReceiptKey } from '../inbound/domain/ingest';
+import { releaseReceiptKey } from '../inbound/domain/plan';
 import { FailedItemView, quarantineItemId, QuarantineRecord, ReleaseResult } from '../quarantine/model';
 import type { InboxInfo, Page, PageRequest, QuarantineStore } from '../quarantine/ports';
 import { decodeCursor, queryPage } from './cursors';

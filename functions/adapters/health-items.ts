@@ -9,7 +9,6 @@
 import type { InboundRecordPlan, QuarantinePlan, StoredPlan } from '../inbound/domain/plan';
 import type { Verdicts } from '../inbound/domain/steps/screen';
 import type { InboundTables, TransactItem } from './inbound-items';
-import { viewCountShard } from './conversation-items';
 import { keys } from './keys';
 import type { HealthWindow, InboxHealthCounts } from '../quarantine/model';
 
@@ -27,6 +26,9 @@ const dayBucket = (at: string) => `D#${at.slice(0, 10)}`;
 const hourBucket = (at: string) => `H#${at.slice(0, 13)}`;
 
 type CountedPlan = StoredPlan | QuarantinePlan | InboundRecordPlan;
+
+/** The shard of a receipt's counters: receipt ids are hashes already (`rc_<sha256>`), so any fold of them spreads evenly. */
+const healthShard = (receiptId: string): number => [...receiptId].reduce((hash, char) => (hash * 31 + char.charCodeAt(0)) >>> 0, 0) % HEALTH_SHARDS;
 
 /** The counters a record adds to: its outcome, the quarantine rule, and which of SPF/DKIM/DMARC were judged and passed. */
 export function healthCounters(plan: CountedPlan): string[] {
@@ -48,7 +50,7 @@ export function healthItems(plan: CountedPlan, tables: Pick<InboundTables, 'conv
   const inboxId = plan.route?.inboxId;
   if (!inboxId || plan.outcome === 'unroutable') return [];
   const counters = healthCounters(plan);
-  const shard = viewCountShard(plan.receiptId) % HEALTH_SHARDS;
+  const shard = healthShard(plan.receiptId);
   const names = Object.fromEntries(counters.map((counter, index) => [`#c${index}`, counter]));
   // Released mail was counted when it arrived: it does not move the last arrival.
   const last = plan.release ? '' : 'SET lastAt = :at ';

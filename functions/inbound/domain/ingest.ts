@@ -12,7 +12,7 @@ import { discardAttachments, parseMime } from '../parse/parse-mime';
 import { failureKind, failureReason } from './errors';
 import type { ParsedMessage } from './message';
 import { normalizeEmail } from './addresses';
-import type { InboundPlan, InboundRecordPlan, MessageSummary, QuarantinePlan, ReleaseOf, StoredPlan } from './plan';
+import { InboundPlan, InboundRecordPlan, MessageSummary, QuarantinePlan, ReleaseOf, releaseReceiptKey, StoredPlan } from './plan';
 import { CommitConflict, InboundEnvelope, InboundPorts, InboxContext, InboxProfile, RawMailRef, ReceiptRecord, StoredBodies } from './ports';
 import { assign, RoutingContext } from './steps/assign';
 import { openTicket } from './steps/open-ticket';
@@ -152,9 +152,6 @@ export interface ReleaseRequest {
   readonly verdicts?: Verdicts;
   readonly release: ReleaseOf;
 }
-
-/** A release commits under its own receipt, beside the quarantined record's: exactly once, however often it is asked. */
-export const releaseReceiptKey = (quarantinedReceiptKey: string): string => `${quarantinedReceiptKey}#released`;
 
 /**
  * Runs quarantined mail through the chain again as it arrived, for its inbox, bypassing only the rules in

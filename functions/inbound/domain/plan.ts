@@ -30,6 +30,9 @@ interface PlanBase {
   readonly release?: ReleaseOf;
 }
 
+/** A release commits under its own receipt, beside the quarantined record's: exactly once, however often it is asked. */
+export const releaseReceiptKey = (quarantinedReceiptKey: string): string => `${quarantinedReceiptKey}#released`;
+
 /** A release of quarantined mail: the record it releases and the rules it bypasses. */
 export interface ReleaseOf {
   /** The receipt key of the quarantined record released (in the same inbox). */
