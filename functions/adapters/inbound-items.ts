@@ -185,6 +185,8 @@ function storedItems(plan: StoredPlan, tables: InboundTables): TransactItem[] {
           forwardedBy: plan.forwardedBy,
           thread: { rule: conversation.rule, evidence: conversation.evidence },
           collision: plan.collision,
+          // Quarantined mail a person released: who, when, and the rules bypassed (the message says so).
+          release: plan.release && { releasedBy: plan.release.releasedBy, releasedAt: plan.release.releasedAt, skippedRules: plan.release.skippedRules },
           trace: plan.trace,
         },
         ConditionExpression: 'attribute_not_exists(pk)',

@@ -123,7 +123,12 @@ describe('release', () => {
 
     const messages = await conversations().messages(first.body.conversationId);
     expect(messages).toHaveLength(1);
-    expect(messages[0]).toMatchObject({ messageId: first.body.messageId, subject: 'Vacation reply with a real question', from: { email: 'jane@customer.example' } });
+    expect(messages[0]).toMatchObject({
+      messageId: first.body.messageId,
+      subject: 'Vacation reply with a real question',
+      from: { email: 'jane@customer.example' },
+      release: { releasedBy: account.users[0].userId, releasedAt: first.body.releasedAt, skippedRules: ['auto-submitted'] },
+    });
     expect(messages[0].trace).toEqual(expect.arrayContaining([expect.objectContaining({ step: 'release', why: expect.stringContaining('auto-submitted') })]));
     expect((await conversations().inboxConversations(inbox.inboxId)).map((row) => row.conversationId)).toEqual([first.body.conversationId]);
 
