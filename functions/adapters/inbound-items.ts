@@ -96,8 +96,9 @@ export function pendingOpenCountCleared(pending: PendingOpenCount, tables: Inbou
 
 /** The receipt of the object in one inbox (or of the object itself, when it reached none). */
 function receiptPut(plan: Pick<CommittedPlan, 'receiptKey' | 'receiptId' | 'receivedAt' | 'raw' | 'route' | 'release'>, tables: InboundTables, fields: Record<string, unknown>): TransactItem {
-  // A release's receipt names what it released, who released it and which rules it bypassed.
-  const release = plan.release && { releaseOf: plan.release.receiptKey, skippedRules: plan.release.skippedRules, releasedBy: plan.release.releasedBy, releasedAt: plan.release.releasedAt };
+  // A release's receipt names what it released, who released it and which rules it bypassed (`releasedBy`/
+  // `releasedAt` on a quarantined record say that *it* was released: not used here).
+  const release = plan.release && { releaseOf: { receiptKey: plan.release.receiptKey, by: plan.release.releasedBy, at: plan.release.releasedAt }, skippedRules: plan.release.skippedRules };
   return {
     Put: {
       TableName: tables.conversations,

@@ -149,9 +149,14 @@ describe('release', () => {
     expect(again.body).toMatchObject({ outcome: 'quarantined', itemId: expect.any(String), reason: 'precedence: Precedence: bulk' });
     const next = await itemOf(inbox, 'Newsletter reply');
     expect(next).toMatchObject({ itemId: again.body.itemId, rule: 'precedence' });
-    const stored = await release(inbox, next.itemId);
-    expect(stored.body).toMatchObject({ outcome: 'stored', conversationId: expect.any(String) });
-    expect(await conversations().messages(stored.body.conversationId)).toHaveLength(1);
+    // Released by someone else this time: recorded as theirs, and it leaves the list too.
+    const secondAdmin = await call(api, 'POST', '/users', { token: admin, body: { email: `boss-${randomBytes(3).toString('hex')}@example.org`, name: 'Boss', role: 'admin' } });
+    const stored = await release(inbox, next.itemId, await api.auth.sign({ accountId: account.accountId, userId: secondAdmin.body.userId, email: secondAdmin.body.email }));
+    expect(stored.body).toMatchObject({ outcome: 'stored', conversationId: expect.any(String), releasedBy: secondAdmin.body.userId });
+    expect(stored.body.releasedAt > again.body.releasedAt).toBe(true);
+    expect(await conversations().messages(stored.body.conversationId)).toEqual([expect.objectContaining({ release: expect.objectContaining({ skippedRules: ['auto-submitted', 'precedence'] }) })]);
+    expect((await list(inbox, '?limit=100')).body.items.map((item: { subject: string }) => item.subject)).not.toContain('Newsletter reply');
+    expect((await remove(inbox, next.itemId)).status).toBe(409);
   });
 
   it('spam is releasable; a virus, a loop and mail with no sender are not (409), and stay listed', async () => {
