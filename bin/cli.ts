@@ -9,6 +9,7 @@
  *     Files raw mail that has no receipt; prints the report as JSON. Against the environment's tables and
  *     bucket, or the local stack's (`npm start`) when MAIL_BUCKET is unset. Exit 1 when some could not be filed.
  *   hosted-inbox create-account --name NAME --subdomain SUB --admin EMAIL [...]  (see create-account.ts)
+ *   hosted-inbox unroutable [--since 24h|7d|ISO-TIME] [--limit N] [--stack STACK | --table TABLE]  (see unroutable.ts)
  *   hosted-inbox mark-domain-verified DOMAIN
  *     Local stack only: the sending domain's DNS records count as found (SES local has no identity API).
  *     Exit 1 when no account connected the domain.
@@ -28,7 +29,8 @@ const TOKEN_USAGE = 'usage: hosted-inbox token [--user EMAIL] [--account ID] [--
 const RECONCILE_USAGE = 'usage: hosted-inbox reconcile [--min-age MINUTES] [--max-age DAYS]';
 const CREATE_ACCOUNT_USAGE = 'usage: hosted-inbox create-account --name NAME --subdomain SUBDOMAIN --admin EMAIL [--stack STACK | --table TABLE ...]';
 const MARK_DOMAIN_USAGE = 'usage: hosted-inbox mark-domain-verified DOMAIN   (local stack only)';
-const USAGE = `${EXPLAIN_USAGE}\n${TOKEN_USAGE}\n${RECONCILE_USAGE}\n${CREATE_ACCOUNT_USAGE}\n${MARK_DOMAIN_USAGE}`;
+const UNROUTABLE_USAGE = 'usage: hosted-inbox unroutable [--since 24h|7d|ISO-TIME] [--limit N] [--stack STACK | --table TABLE]';
+const USAGE = `${EXPLAIN_USAGE}\n${TOKEN_USAGE}\n${RECONCILE_USAGE}\n${CREATE_ACCOUNT_USAGE}\n${UNROUTABLE_USAGE}\n${MARK_DOMAIN_USAGE}`;
 
 async function explain(args: string[]): Promise<number> {
   let parsed;
@@ -150,6 +152,21 @@ async function main(argv: string[]): Promise<number> {
     // Loaded on demand (tsx's require hook): it brings the CloudFormation and Cognito clients.
     const { createAccountCommand, defaultCreateAccountDeps } = require('./create-account') as typeof import('./create-account');
     return createAccountCommand(rest, defaultCreateAccountDeps());
+  }
+  if (command === 'unroutable') {
+    const { unroutableCommand } = require('./unroutable') as typeof import('./unroutable');
+    const { stackOutputsOf } = require('./create-account') as typeof import('./create-account');
+    return unroutableCommand(rest, {
+      stackOutputs: stackOutputsOf,
+      dynamo,
+      useLocalStack: () => {
+        useLocalStack();
+        return process.env.CONVERSATIONS_TABLE!;
+      },
+      now: () => new Date(),
+      out: (text) => process.stdout.write(text),
+      err: (text) => process.stderr.write(text),
+    });
   }
   if (command === 'mark-domain-verified') return markDomainVerified(rest);
   process.stderr.write(`${USAGE}\n`);

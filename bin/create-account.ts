@@ -115,15 +115,18 @@ export async function createAccountCommand(args: string[], deps: CreateAccountDe
   }
 }
 
+/** A deployed stack's outputs, by key (CloudFormation, with the environment's credentials). */
+export async function stackOutputsOf(stack: string): Promise<Record<string, string>> {
+  const client = new CloudFormationClient({});
+  const { Stacks } = await client.send(new DescribeStacksCommand({ StackName: stack }));
+  client.destroy();
+  return Object.fromEntries((Stacks?.[0]?.Outputs ?? []).map((output) => [output.OutputKey ?? '', output.OutputValue ?? '']));
+}
+
 /** The real dependencies: AWS SDK clients from the environment, the local stack's defaults and key. */
 export function defaultCreateAccountDeps(): CreateAccountDeps {
   return {
-    stackOutputs: async (stack) => {
-      const client = new CloudFormationClient({});
-      const { Stacks } = await client.send(new DescribeStacksCommand({ StackName: stack }));
-      client.destroy();
-      return Object.fromEntries((Stacks?.[0]?.Outputs ?? []).map((output) => [output.OutputKey ?? '', output.OutputValue ?? '']));
-    },
+    stackOutputs: stackOutputsOf,
     signIns: (userPoolId) => new CognitoSignIns(new CognitoIdentityProviderClient({}), userPoolId),
     dynamo,
     localAuth: () => loadLocalAuth(join(localDataDir(), 'local-auth.json')),

@@ -16,7 +16,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { API_ROUTES, ApiFunctionName, ApiRoute, CORS_HEADERS, routeKey } from '../functions/api/routes';
 import { HouseFunction } from './house-function';
-import { InboxTables } from './inbox-data';
+import { DEFAULT_RAW_MAIL_PREFIX, InboxTables } from './inbox-data';
 
 /** The handler module of an API function: `functions/api/<name>/handler.ts`, exporting `handler`. */
 export const apiHandlerEntry = (name: ApiFunctionName): string =>
@@ -48,6 +48,11 @@ export interface InboxApiProps {
    * @default - no bucket access (conversation HTML and attachments then cannot be served)
    */
   readonly mailBucket?: s3.IBucket;
+  /**
+   * Key prefix of raw mail in the mail bucket: a release of quarantined mail reads it there.
+   * @default DEFAULT_RAW_MAIL_PREFIX ('inbound/')
+   */
+  readonly rawMailPrefix?: string;
   /** Issuer (`iss` claim) of the accepted tokens, an https URL, e.g. `InboxUserPool.issuer`. */
   readonly jwtIssuer: string;
   /** Accepted audiences (`aud` or `client_id` claim), e.g. the user pool client id. */
@@ -149,6 +154,15 @@ const API_FUNCTIONS: Readonly<Record<ApiFunctionName, ApiFunctionSpec>> = {
       // Re-attribution creates and counts contacts and moves a ticket's contact; a merge links tickets.
       fn.bindTables({ contacts: tables.contacts }, ['GetItem', 'UpdateItem']).bindTables({ tickets: tables.tickets }, ['UpdateItem']);
       if (mailBucket) fn.bindMailBucket(mailBucket, { rawMailPrefix: 'inbound/', readPrefixes: ['bodies/', 'attachments/', 'outbound/'], writePrefixes: ['outbound/'] });
+    },
+  },
+  mail: {
+    description: "API: an inbox's quarantine (list, release, delete), failed mail and health",
+    // Lists receipts and reads health counters; a release claims its record and runs the inbound chain, which
+    // reads the raw mail, writes bodies and attachments and commits like the inbound function (the four tables).
+    bind: (fn, { tables, mailBucket, rawMailPrefix }) => {
+      if (mailBucket) fn.bindMailFiling(tables, mailBucket, rawMailPrefix ?? DEFAULT_RAW_MAIL_PREFIX);
+      else fn.bindTables(tables, 'readWrite');
     },
   },
   openapi: {

@@ -61,6 +61,8 @@ export class StatefulStack extends Stack {
     new CfnOutput(this, 'MailBucketName', { value: this.data.bucket.bucketName });
     // Read by `hosted-inbox create-account --stack <this stack>`.
     new CfnOutput(this, 'InboxesTableName', { value: this.data.tables.inboxes.tableName });
+    // For `hosted-inbox unroutable --stack`: the operator's list of mail that reached no inbox.
+    new CfnOutput(this, 'ConversationsTableName', { value: this.data.tables.conversations.tableName });
 
     NagSuppressions.addResourceSuppressions(this.data.bucket, [
       {

@@ -122,6 +122,7 @@ export class StatelessStack extends Stack {
       tables: props.tables,
       reservedConcurrency: props.apiReservedConcurrency,
       mailBucket: props.bucket,
+      rawMailPrefix: props.rawMailPrefix,
       jwtIssuer: props.jwtIssuer,
       jwtAudience: props.jwtAudience,
       userPool: props.userPool,

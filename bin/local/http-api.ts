@@ -22,6 +22,7 @@ const FUNCTIONS: Record<ApiFunctionName, () => Promise<{ handler: LambdaHandler 
   verification: () => import('../../functions/api/verification/handler'),
   openapi: () => import('../../functions/api/openapi/handler'),
   conversations: () => import('../../functions/api/conversations/handler'),
+  mail: () => import('../../functions/api/mail/handler'),
 };
 
 /** API Gateway's own payload limit. */

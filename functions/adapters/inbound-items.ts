@@ -11,6 +11,7 @@ import { MAX_INDEXED_REFERENCES } from '../inbound/domain/steps/thread';
 import { ticketItem } from './ticket-items';
 import { existingConversationItems, newConversationViews } from './conversation-items';
 import { messageRefPut } from './message-items';
+import { healthItems } from './health-items';
 
 export interface InboundTables {
   readonly inboxes: string;
@@ -25,6 +26,10 @@ type CommittedPlan = StoredPlan | QuarantinePlan | InboundRecordPlan;
 
 /** The transaction's items; item 0 is always the receipt, whose condition tells a redelivery apart. */
 export function inboundItems(plan: CommittedPlan, tables: InboundTables): TransactItem[] {
+  return [...decisionItems(plan, tables), ...healthItems(plan, tables)];
+}
+
+function decisionItems(plan: CommittedPlan, tables: InboundTables): TransactItem[] {
   switch (plan.outcome) {
     case 'stored':
       return storedItems(plan, tables);
@@ -91,11 +96,14 @@ export function pendingOpenCountCleared(pending: PendingOpenCount, tables: Inbou
 }
 
 /** The receipt of the object in one inbox (or of the object itself, when it reached none). */
-function receiptPut(plan: Pick<CommittedPlan, 'receiptKey' | 'receiptId' | 'receivedAt' | 'raw' | 'route'>, tables: InboundTables, fields: Record<string, unknown>): TransactItem {
+function receiptPut(plan: Pick<CommittedPlan, 'receiptKey' | 'receiptId' | 'receivedAt' | 'raw' | 'route' | 'release'>, tables: InboundTables, fields: Record<string, unknown>): TransactItem {
+  // A release's receipt names what it released, who released it and which rules it bypassed (`releasedBy`/
+  // `releasedAt` on a quarantined record say that *it* was released: not used here).
+  const release = plan.release && { releaseOf: { receiptKey: plan.release.receiptKey, by: plan.release.releasedBy, at: plan.release.releasedAt }, skippedRules: plan.release.skippedRules };
   return {
     Put: {
       TableName: tables.conversations,
-      Item: { ...keys.receipt(plan.receiptKey, plan.route?.inboxId), receiptId: plan.receiptId, receivedAt: plan.receivedAt, raw: plan.raw, ...fields },
+      Item: { ...keys.receipt(plan.receiptKey, plan.route?.inboxId), receiptId: plan.receiptId, receivedAt: plan.receivedAt, raw: plan.raw, ...release, ...fields },
       ConditionExpression: 'attribute_not_exists(pk)',
     },
   };
@@ -110,7 +118,7 @@ function recordReceipt(plan: InboundRecordPlan): Record<string, unknown> {
     summary: plan.summary,
     addressesSeen: plan.addressesSeen,
     trace: plan.trace,
-    gsi1pk: plan.outcome === 'failed' ? listings.failed() : listings.unroutable(),
+    gsi1pk: plan.outcome === 'unroutable' ? listings.unroutable() : plan.route ? listings.failedIn(plan.route.inboxId) : listings.failed(),
     gsi1sk: `${plan.receivedAt}#${plan.receiptId}`,
   };
 }
@@ -127,6 +135,8 @@ function quarantineItems(plan: QuarantinePlan, tables: InboundTables): TransactI
     reason: plan.reason,
     summary: plan.summary,
     verdicts: plan.verdicts,
+    address: plan.route.address,
+    replyToken: plan.replyToken,
     duplicateOf: plan.duplicateOf,
     conversationId: plan.duplicateOf?.conversationId,
     messageId: plan.duplicateOf?.messageId,
@@ -177,6 +187,8 @@ function storedItems(plan: StoredPlan, tables: InboundTables): TransactItem[] {
           forwardedBy: plan.forwardedBy,
           thread: { rule: conversation.rule, evidence: conversation.evidence },
           collision: plan.collision,
+          // Quarantined mail a person released: who, when, and the rules bypassed (the message says so).
+          release: plan.release && { releasedBy: plan.release.releasedBy, releasedAt: plan.release.releasedAt, skippedRules: plan.release.skippedRules },
           trace: plan.trace,
         },
         ConditionExpression: 'attribute_not_exists(pk)',

@@ -64,6 +64,8 @@ export const keys = {
   messageRef: (messageId: string) => ({ pk: `MSGREF#${messageId}`, sk: 'MSGREF' }),
   /** Someone who takes part in a conversation: sent one of its messages, or was in To/Cc of one. */
   participant: (conversationId: string, email: string) => ({ pk: `CONV#${conversationId}`, sk: `PARTICIPANT#${keyPart(email)}` }),
+  /** One shard of an inbox's health counters for a UTC day (`D#2026-12-04`) or hour (`H#2026-12-04T09`); see health-items.ts. */
+  healthCounters: (inboxId: string, bucket: string, shard: number) => ({ pk: `HEALTH#${inboxId}`, sk: `${bucket}#${shard}` }),
 } as const;
 
 export const MESSAGE_SK_PREFIX = 'MSG#';
@@ -82,6 +84,10 @@ export const listings = {
   ticketsOfOwner: (accountId: string, ownerId: string | null) => `TICKETS#${accountId}#OWNER#${ownerId ?? '-'}`,
   ticketsOfAccount: (accountId: string) => `TICKETS#${accountId}`,
   failed: () => 'INBOUND#FAILED',
+  /** Mail that failed for one inbox (a permanent error after routing): listed for the inbox's admins. */
+  failedIn: (inboxId: string) => `INBOX#${inboxId}#FAILED`,
+  /** Quarantined mail released or deleted: out of the quarantine listing, still found by its id. */
+  quarantineHandled: (inboxId: string) => `INBOX#${inboxId}#QUARANTINE#HANDLED`,
   /** Conversation views (index keys); each sorts by `<lastMessageAt>#<conversationId>`. */
   conversationsByStatus: (inboxId: string, status: 'open' | 'closed') => `INBOX#${inboxId}#CONVERSATIONS#${status}`,
   openConversationsOf: (inboxId: string, assigneeId: string | null) => `INBOX#${inboxId}#OPEN#${assigneeId ?? '-'}`,

@@ -4,7 +4,7 @@
  *
  * Paths use API Gateway's `{param}` syntax; `routeKey` is what API Gateway puts in the event.
  */
-export type ApiFunctionName = 'directory' | 'inboxes' | 'crm' | 'verification' | 'openapi' | 'conversations';
+export type ApiFunctionName = 'directory' | 'inboxes' | 'crm' | 'verification' | 'openapi' | 'conversations' | 'mail';
 
 /**
  * `admin`: settings (the wizard's writes, users, teams, pipelines, trusted forwarders, sending domains);
@@ -84,6 +84,13 @@ export const API_ROUTES: readonly ApiRoute[] = [
   // Re-attribution (trustForwarder: true also needs admin, checked by the use case) and merging.
   { method: 'POST', path: '/messages/{messageId}/attribution', function: 'conversations', auth: 'jwt', role: 'agent' },
   { method: 'POST', path: '/conversations/{conversationId}/merge', function: 'conversations', auth: 'jwt', role: 'agent' },
+
+  // An inbox's mail outside its conversations (functions/api/mail/): quarantine, failed mail, health.
+  { method: 'GET', path: '/inboxes/{inboxId}/quarantine', function: 'mail', auth: 'jwt', role: 'agent' },
+  { method: 'POST', path: '/inboxes/{inboxId}/quarantine/{itemId}/release', function: 'mail', auth: 'jwt', role: 'admin' },
+  { method: 'DELETE', path: '/inboxes/{inboxId}/quarantine/{itemId}', function: 'mail', auth: 'jwt', role: 'admin' },
+  { method: 'GET', path: '/inboxes/{inboxId}/failed', function: 'mail', auth: 'jwt', role: 'admin' },
+  { method: 'GET', path: '/inboxes/{inboxId}/health', function: 'mail', auth: 'jwt', role: 'agent' },
 
   // The link in a verification email: GET shows a confirm button (mail scanners prefetch links, so a GET
   // must not consume a single-use token); POST confirms.

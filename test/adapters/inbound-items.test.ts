@@ -67,7 +67,7 @@ describe('inbound transaction items', () => {
     });
     const confirmation = (dmarc?: 'PASS' | 'FAIL') => {
       const items = inboundItems(plan(dmarc), tables);
-      expect(items).toHaveLength(2);
+      expect(items).toHaveLength(4); // the receipt, the inbox, the two health counters
       expect(update(items[1]).Key).toEqual(keys.inbox('acct_1', 'inb_1'));
       return update(items[1]).ExpressionAttributeValues![':confirmation'];
     };
@@ -114,7 +114,7 @@ describe('inbound transaction items', () => {
   it('one receipt per inbox reached; a failure in one inbox is listed with that inbox', () => {
     expect(put(inboundItems(storedPlan(), tables)[0]).Item).toMatchObject(keys.receipt(base.receiptKey, 'inb_1'));
     const failed: InboundRecordPlan = { ...base, outcome: 'failed', reason: 'ValidationException: too big', route, summary };
-    expect(put(inboundItems(failed, tables)[0]).Item).toMatchObject({ ...keys.receipt(base.receiptKey, 'inb_1'), inboxId: 'inb_1', gsi1pk: listings.failed() });
+    expect(put(inboundItems(failed, tables)[0]).Item).toMatchObject({ ...keys.receipt(base.receiptKey, 'inb_1'), inboxId: 'inb_1', gsi1pk: listings.failedIn('inb_1') });
     expect(keys.receipt(base.receiptKey).sk).toBe('RECEIPT');
   });
 

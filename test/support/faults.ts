@@ -7,3 +7,19 @@ export async function withMiddleware<T>(client: { middlewareStack: { add(middlew
     client.middlewareStack.remove(name);
   }
 }
+
+/**
+ * Runs `run` while DynamoDB refuses the first transaction for good (an item over its size limit), as it
+ * would a real oversized message: the inbound chain then records the message `failed` for its inbox.
+ */
+export function refusingFirstTransaction<T>(client: Parameters<typeof withMiddleware>[0], run: () => Promise<T>): Promise<T> {
+  let refused = false;
+  const fault = (next: (args: unknown) => Promise<unknown>, context: { commandName?: string }) => async (args: unknown) => {
+    if (context.commandName === 'TransactWriteItemsCommand' && !refused) {
+      refused = true;
+      throw Object.assign(new Error('Item size has exceeded the maximum allowed size'), { name: 'ValidationException', $metadata: { httpStatusCode: 400 } });
+    }
+    return next(args);
+  };
+  return withMiddleware(client, 'refuseFirstTransaction', fault, run);
+}

@@ -708,6 +708,91 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/inboxes/{inboxId}/quarantine": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Quarantined mail of an inbox, newest first, with the rule and header line that held it */
+        get: operations["getInboxesByInboxIdQuarantine"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/inboxes/{inboxId}/quarantine/{itemId}/release": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Release quarantined mail: run it through the chain as a normal message, bypassing the rule that held it, exactly once (a repeat answers the first result) */
+        post: operations["postInboxesByInboxIdQuarantineByItemIdRelease"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/inboxes/{inboxId}/quarantine/{itemId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Delete quarantined mail from the list (the raw message stays in the bucket until its lifecycle) */
+        delete: operations["deleteInboxesByInboxIdQuarantineByItemId"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/inboxes/{inboxId}/failed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Mail that failed for this inbox, newest first, with the reason */
+        get: operations["getInboxesByInboxIdFailed"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/inboxes/{inboxId}/health": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Last arrival, counts per classification over 24 hours and 7 days, SPF/DKIM/DMARC pass rates, Gmail confirmation */
+        get: operations["getInboxesByInboxIdHealth"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/verify": {
         parameters: {
             query?: never;
@@ -1198,6 +1283,129 @@ export interface components {
                 value: string;
                 required: boolean;
             }[];
+        };
+        QuarantineItem: {
+            itemId: string;
+            /** Format: date-time */
+            receivedAt: string;
+            /** @description the From header of the held message */
+            from: {
+                email: string;
+                name: string;
+            } | null;
+            subject: string;
+            /** @description auto-reply, bounce, loop, forwarding-confirmation, spam, virus or no-sender */
+            classification: string;
+            /** @description the rule id that held it (functions/inbound/domain/outcome.ts) */
+            rule: string;
+            /** @description the header line (or verdict) that decided */
+            evidence: string;
+            /** @description false for virus, loop and no-sender: those cannot be released */
+            releasable: boolean;
+        };
+        ReleaseResult: {
+            /**
+             * @description what the run through the chain ended as (quarantined: another rule held it)
+             * @enum {string}
+             */
+            outcome: "stored" | "quarantined" | "duplicate" | "failed";
+            conversationId?: string;
+            messageId?: string;
+            /** @description held again by another rule: the new quarantined item */
+            itemId?: string;
+            reason?: string;
+            releasedBy: string;
+            /** Format: date-time */
+            releasedAt: string;
+        };
+        FailedItem: {
+            /** Format: date-time */
+            receivedAt: string;
+            reason: string;
+            from: {
+                email: string;
+                name: string;
+            } | null;
+            subject: string | null;
+        };
+        InboxHealth: {
+            inboxId: string;
+            /** Format: date-time */
+            at: string;
+            lastReceivedAt: string | null;
+            last24Hours: {
+                /** @description stored + quarantined + duplicate + failed */
+                received: number;
+                stored: number;
+                quarantined: number;
+                duplicate: number;
+                failed: number;
+                released: number;
+                quarantinedByRule: {
+                    [key: string]: number;
+                };
+                authentication: {
+                    spf: {
+                        judged: number;
+                        passed: number;
+                        /** @description passed ÷ judged; null when nothing was judged */
+                        passRate: number | null;
+                    };
+                    dkim: {
+                        judged: number;
+                        passed: number;
+                        /** @description passed ÷ judged; null when nothing was judged */
+                        passRate: number | null;
+                    };
+                    dmarc: {
+                        judged: number;
+                        passed: number;
+                        /** @description passed ÷ judged; null when nothing was judged */
+                        passRate: number | null;
+                    };
+                };
+            };
+            last7Days: {
+                /** @description stored + quarantined + duplicate + failed */
+                received: number;
+                stored: number;
+                quarantined: number;
+                duplicate: number;
+                failed: number;
+                released: number;
+                quarantinedByRule: {
+                    [key: string]: number;
+                };
+                authentication: {
+                    spf: {
+                        judged: number;
+                        passed: number;
+                        /** @description passed ÷ judged; null when nothing was judged */
+                        passRate: number | null;
+                    };
+                    dkim: {
+                        judged: number;
+                        passed: number;
+                        /** @description passed ÷ judged; null when nothing was judged */
+                        passRate: number | null;
+                    };
+                    dmarc: {
+                        judged: number;
+                        passed: number;
+                        /** @description passed ÷ judged; null when nothing was judged */
+                        passRate: number | null;
+                    };
+                };
+            };
+            /** @description link is null unless the confirmation mail passed DMARC as Google */
+            forwardingConfirmation: {
+                code: string | null;
+                link: string | null;
+                /** Format: date-time */
+                receivedAt: string;
+                authenticated: boolean;
+                requestedBy?: string;
+            } | null;
         };
     };
     responses: {
@@ -3379,6 +3587,180 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["MergeResult"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            /** @description A refusal: 400 names each offending field; 404 also for ids of other accounts */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getInboxesByInboxIdQuarantine: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                inboxId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Quarantined mail of an inbox, newest first, with the rule and header line that held it */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["QuarantineItem"][];
+                        /** @description opaque; absent on the last page */
+                        cursor?: string;
+                    };
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            /** @description A refusal: 400 names each offending field; 404 also for ids of other accounts */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postInboxesByInboxIdQuarantineByItemIdRelease: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                inboxId: string;
+                itemId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Release quarantined mail: run it through the chain as a normal message, bypassing the rule that held it, exactly once (a repeat answers the first result) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReleaseResult"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            /** @description A refusal: 400 names each offending field; 404 also for ids of other accounts */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    deleteInboxesByInboxIdQuarantineByItemId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                inboxId: string;
+                itemId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Delete quarantined mail from the list (the raw message stays in the bucket until its lifecycle) */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthorized"];
+            /** @description A refusal: 400 names each offending field; 404 also for ids of other accounts */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getInboxesByInboxIdFailed: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                inboxId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Mail that failed for this inbox, newest first, with the reason */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["FailedItem"][];
+                        /** @description opaque; absent on the last page */
+                        cursor?: string;
+                    };
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            /** @description A refusal: 400 names each offending field; 404 also for ids of other accounts */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getInboxesByInboxIdHealth: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                inboxId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Last arrival, counts per classification over 24 hours and 7 days, SPF/DKIM/DMARC pass rates, Gmail confirmation */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InboxHealth"];
                 };
             };
             401: components["responses"]["Unauthorized"];

@@ -81,7 +81,8 @@ function parameters(route: ApiRoute, operation: Operation): JsonSchema[] {
 }
 
 function operationObject(route: ApiRoute, operation: Operation, response: JsonSchema): JsonSchema {
-  const ok: JsonSchema = { description: operation.summary, content: { 'application/json': { schema: response } } };
+  // 204: no body at all.
+  const ok: JsonSchema = operation.status === 204 ? { description: operation.summary } : { description: operation.summary, content: { 'application/json': { schema: response } } };
   if (operation.html) (ok.content as JsonSchema)['text/html'] = { schema: { type: 'string' } };
   const responses: JsonSchema = {
     [String(operation.status ?? 200)]: ok,

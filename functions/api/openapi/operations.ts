@@ -12,6 +12,7 @@ import * as tickets from '../../tickets/schemas';
 import * as conversations from '../../conversations/schemas';
 import * as contacts from '../../contacts/schemas';
 import * as domains from '../../domains/schemas';
+import * as quarantine from '../../quarantine/schemas';
 import * as out from './responses';
 
 export interface Operation {
@@ -94,6 +95,12 @@ export const OPERATIONS: Readonly<Record<string, Operation>> = {
   'POST /conversations/{conversationId}/attachments': { summary: 'A file for a reply: PUT it to uploadUrl (with its Content-Type) before expiresAt, then name attachmentId in the reply', body: body(conversations.attachmentUploadSchema, { filename: 'invoice.pdf', contentType: 'application/pdf', size: 48213 }), status: 201, response: out.attachmentUpload },
   'POST /messages/{messageId}/attribution': { summary: "Move an inbound message to another contact (created if new); the conversation follows when the message started it. trustForwarder (admins) also trusts the message's forwarder. Idempotent", body: body(conversations.attributionSchema, { email: 'jane@customer.example', name: 'Jane Customer', trustForwarder: false }), response: out.messageAttribution },
   'POST /conversations/{conversationId}/merge': { summary: 'Merge into another conversation of the same inbox: messages, notes and threading move there, this one becomes a pointer. Idempotent; complete: false means send it again', body: body(conversations.mergeSchema, { intoConversationId: 'cv_0f3a9c' }), response: out.mergeResult },
+
+  'GET /inboxes/{inboxId}/quarantine': { summary: 'Quarantined mail of an inbox, newest first, with the rule and header line that held it', query: quarantine.quarantinePageSchema, response: out.page('items', out.quarantineItem) },
+  'POST /inboxes/{inboxId}/quarantine/{itemId}/release': { summary: 'Release quarantined mail: run it through the chain as a normal message, bypassing the rule that held it, exactly once (a repeat answers the first result)', response: out.releaseResult },
+  'DELETE /inboxes/{inboxId}/quarantine/{itemId}': { summary: 'Delete quarantined mail from the list (the raw message stays in the bucket until its lifecycle)', status: 204, response: z.null() },
+  'GET /inboxes/{inboxId}/failed': { summary: 'Mail that failed for this inbox, newest first, with the reason', query: quarantine.quarantinePageSchema, response: out.page('items', out.failedItem) },
+  'GET /inboxes/{inboxId}/health': { summary: 'Last arrival, counts per classification over 24 hours and 7 days, SPF/DKIM/DMARC pass rates, Gmail confirmation', response: out.inboxHealth },
 
   'GET /verify': { summary: 'The link in a verification email: shows a button, uses nothing', query: inboxes.verificationTokenSchema, response: out.tokenStatus, html: true },
   'POST /verify': { summary: 'Verify the sender address (the button)', body: body(inboxes.verificationTokenSchema, { token: 'Zm9vYmFyYmF6' }), response: out.tokenStatus, html: true },

@@ -240,6 +240,54 @@ export const mergeResult = z.object({
   target: conversationSummary,
 });
 
+// An inbox's quarantine, failed mail and health (functions/quarantine/).
+export const quarantineItem = z.object({
+  itemId: z.string(),
+  receivedAt: timestamp,
+  from: mailbox.nullable().meta({ description: 'the From header of the held message' }),
+  subject: z.string(),
+  classification: z.string().meta({ description: 'auto-reply, bounce, loop, forwarding-confirmation, spam, virus or no-sender' }),
+  rule: z.string().meta({ description: 'the rule id that held it (functions/inbound/domain/outcome.ts)' }),
+  evidence: z.string().meta({ description: 'the header line (or verdict) that decided' }),
+  releasable: z.boolean().meta({ description: 'false for virus, loop and no-sender: those cannot be released' }),
+});
+
+export const releaseResult = z.object({
+  outcome: z.enum(['stored', 'quarantined', 'duplicate', 'failed']).meta({ description: 'what the run through the chain ended as (quarantined: another rule held it)' }),
+  conversationId: z.string().optional(),
+  messageId: z.string().optional(),
+  itemId: z.string().optional().meta({ description: 'held again by another rule: the new quarantined item' }),
+  reason: z.string().optional(),
+  releasedBy: z.string(),
+  releasedAt: timestamp,
+});
+
+export const failedItem = z.object({ receivedAt: timestamp, reason: z.string(), from: mailbox.nullable(), subject: z.string().nullable() });
+
+const authenticationRate = z.object({ judged: z.number().int(), passed: z.number().int(), passRate: z.number().nullable().meta({ description: 'passed ÷ judged; null when nothing was judged' }) });
+const healthWindow = z.object({
+  received: z.number().int().meta({ description: 'stored + quarantined + duplicate + failed' }),
+  stored: z.number().int(),
+  quarantined: z.number().int(),
+  duplicate: z.number().int(),
+  failed: z.number().int(),
+  released: z.number().int(),
+  quarantinedByRule: z.record(z.string(), z.number().int()),
+  authentication: z.object({ spf: authenticationRate, dkim: authenticationRate, dmarc: authenticationRate }),
+});
+
+export const inboxHealth = z.object({
+  inboxId: z.string(),
+  at: timestamp,
+  lastReceivedAt: timestamp.nullable(),
+  last24Hours: healthWindow,
+  last7Days: healthWindow,
+  forwardingConfirmation: z
+    .object({ code: z.string().nullable(), link: z.string().nullable(), receivedAt: timestamp, authenticated: z.boolean(), requestedBy: z.string().optional() })
+    .nullable()
+    .meta({ description: 'link is null unless the confirmation mail passed DMARC as Google' }),
+});
+
 export const RESPONSE_COMPONENTS: Readonly<Record<string, z.ZodType>> = {
   Error: apiError,
   Account: account,
@@ -261,4 +309,8 @@ export const RESPONSE_COMPONENTS: Readonly<Record<string, z.ZodType>> = {
   MessageAttribution: messageAttribution,
   MergeResult: mergeResult,
   SendingDomain: sendingDomain,
+  QuarantineItem: quarantineItem,
+  ReleaseResult: releaseResult,
+  FailedItem: failedItem,
+  InboxHealth: inboxHealth,
 };

@@ -12,8 +12,8 @@ import { discardAttachments, parseMime } from '../parse/parse-mime';
 import { failureKind, failureReason } from './errors';
 import type { ParsedMessage } from './message';
 import { contactIdOf } from '../../contacts/identity';
-import type { InboundPlan, InboundRecordPlan, MessageSummary, QuarantinePlan, StoredPlan } from './plan';
-import { CommitConflict, InboundEnvelope, InboundPorts, InboxContext, InboxProfile, ReceiptRecord, StoredBodies } from './ports';
+import { InboundPlan, InboundRecordPlan, MessageSummary, QuarantinePlan, ReleaseOf, releaseReceiptKey, StoredPlan } from './plan';
+import { CommitConflict, InboundEnvelope, InboundPorts, InboxContext, InboxProfile, RawMailRef, ReceiptRecord, StoredBodies } from './ports';
 import { assign, RoutingContext } from './steps/assign';
 import { openTicket } from './steps/open-ticket';
 import { attributeSender, readSenders, Senders, TrustPolicy } from './steps/attribute-sender';
@@ -61,7 +61,7 @@ export function receiptIdOf(receiptKey: string): string {
 
 export { contactIdOf };
 
-type Base = { receiptKey: string; receiptId: string; raw: InboundEnvelope['raw']; receivedAt: string };
+type Base = { receiptKey: string; receiptId: string; raw: InboundEnvelope['raw']; receivedAt: string; release?: ReleaseOf };
 
 /** What the headers alone decide: read while the body is still streaming. */
 interface HeaderDecision {
@@ -105,7 +105,7 @@ export async function ingestInbound(envelope: InboundEnvelope, ports: InboundPor
   }
   // What does not depend on the inbox is worked out once for all of them: the senders (the forward parse is
   // the chain's costliest step), the thread keys, the stored bodies.
-  const shared: SharedWork = { message, summary, senders: readSenders(message), keys: threadKeys(message), screened: headers.screened, base, ports, options, bodies: undefined };
+  const shared: SharedWork = { message, summary, senders: readSenders(message), keys: threadKeys(message), screened: headers.screened, base, ports, options, bodies: undefined, skipRules: NO_RULES };
   const plans: InboundPlan[] = [];
   let transient: unknown;
   for (const delivery of found.deliveries) {
@@ -133,6 +133,57 @@ export async function ingestInbound(envelope: InboundEnvelope, ports: InboundPor
   if (transient) throw transient;
   await releaseUnstored(message, shared, plans);
   return plans;
+}
+
+/** The spam or virus verdict that holds the message, unless a release bypasses it. */
+function heldByScreen(screened: ScreenResult, skipRules: ReadonlySet<string>): ScreenResult['quarantine'] {
+  return screened.quarantine && !skipRules.has(screened.quarantine.rule) ? screened.quarantine : undefined;
+}
+
+/** What a release of quarantined mail knows of it: its raw object, arrival, inbox, reply token and verdicts. */
+export interface ReleaseRequest {
+  readonly raw: RawMailRef;
+  readonly receivedAt: string;
+  readonly route: InboxRoute;
+  readonly replyToken?: string;
+  readonly verdicts?: Verdicts;
+  readonly release: ReleaseOf;
+}
+
+/**
+ * Runs quarantined mail through the chain again as it arrived, for its inbox, bypassing only the rules in
+ * `request.release.skippedRules`: another rule may still hold it (a new quarantined record, itself
+ * releasable). Its receipt is `releaseReceiptKey(…)`, so a repeated or concurrent release finds it and
+ * answers `already-processed`. A permanent error is a `failed` record, like any delivery's.
+ */
+export async function ingestRelease(request: ReleaseRequest, ports: InboundPorts, options: IngestOptions): Promise<InboundPlan> {
+  const receiptKey = releaseReceiptKey(request.release.receiptKey);
+  const base: Base = { receiptKey, receiptId: receiptIdOf(receiptKey), raw: request.raw, receivedAt: request.receivedAt, release: request.release };
+  const skipRules = new Set(request.release.skippedRules);
+  const domains = [options.inboxDomain, domainOf(request.route.address)];
+  const trace: TraceEntry[] = [{ step: 'release', decision: 'released', why: `by ${request.release.releasedBy}, bypassing ${request.release.skippedRules.join(', ')}` }];
+  const delivery: InboxDelivery = {
+    route: request.route,
+    matched: { address: request.route.address, seen: request.route.address, source: 'release' },
+    replyToken: request.replyToken,
+    trace: { step: 'find-inbox', decision: request.route.inboxId, why: 'the inbox that quarantined it' },
+  };
+  try {
+    const message = await parseMime(await ports.openRaw(request.raw), async (headers) => {
+      const mayStore = !heldByScreen(screen(headers, request.verdicts), skipRules) && classify(headers, domains, skipRules).classification === 'message';
+      return mayStore ? ports.attachmentSink(base.receiptId) : discardAttachments;
+    });
+    trace.push({ step: 'parse', decision: 'parsed', why: `${message.sizeBytes} bytes, ${message.attachments.length} attachments` });
+    const screened = screen(message, request.verdicts);
+    trace.push(screened.trace, delivery.trace);
+    const shared: SharedWork = { message, summary: summarize(message), senders: readSenders(message), keys: threadKeys(message), screened, base, ports, options, bodies: undefined, skipRules };
+    const plan = await ingestForInbox(delivery, shared, trace);
+    await releaseUnstored(message, shared, [plan]);
+    return plan;
+  } catch (error) {
+    const reason = permanentReason(error, options);
+    return commitOnce(ports, { ...base, outcome: 'failed', reason, route: request.route, trace: [...trace, { step: 'persist', decision: 'failed', why: reason }] });
+  }
 }
 
 /** The reason to record for an error that ends the attempt, or the error itself thrown again when a retry may help. */
@@ -165,17 +216,22 @@ interface SharedWork {
   readonly options: IngestOptions;
   /** Stored once, for whichever inbox first stores the message. */
   bodies: Promise<StoredBodies> | undefined;
+  /** Quarantine rules a release bypasses (none for mail as it arrives). */
+  readonly skipRules: ReadonlySet<string>;
 }
+
+const NO_RULES: ReadonlySet<string> = new Set();
 
 async function ingestForInbox(delivery: InboxDelivery, shared: SharedWork, trace: TraceEntry[]): Promise<InboundPlan> {
   const { message, summary, screened, base, ports, options } = shared;
   const { route } = delivery;
-  const quarantineBase = { ...base, outcome: 'quarantined', route, summary, verdicts: screened.verdicts } as const;
-  if (screened.quarantine) {
-    const { classification, ...reason } = screened.quarantine;
+  const quarantineBase = { ...base, outcome: 'quarantined', route, summary, verdicts: screened.verdicts, replyToken: delivery.replyToken } as const;
+  const screenedOut = heldByScreen(screened, shared.skipRules);
+  if (screenedOut) {
+    const { classification, ...reason } = screenedOut;
     return commitOnce(ports, { ...quarantineBase, classification, reason, trace });
   }
-  const classified = classify(message, [options.inboxDomain, domainOf(route.address)]);
+  const classified = classify(message, [options.inboxDomain, domainOf(route.address)], shared.skipRules);
   trace.push(classified.trace);
   if (classified.classification !== 'message') {
     return commitOnce(ports, {
@@ -376,15 +432,21 @@ function trustPolicy(context: InboxContext): TrustPolicy {
   };
 }
 
+/** Attempts of a record's commit while concurrent arrivals hold one of its inbox's health counters. */
+const RECORD_COMMIT_ATTEMPTS = 4;
+
 async function commitOnce(ports: InboundPorts, plan: StoredPlan | QuarantinePlan | InboundRecordPlan): Promise<InboundPlan> {
-  try {
-    await ports.commit(plan);
-    return plan;
-  } catch (error) {
-    if (error instanceof CommitConflict && error.alreadyProcessed) {
-      return alreadyProcessed(plan.receiptKey, { outcome: 'processed concurrently' }, plan.trace);
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await ports.commit(plan);
+      return plan;
+    } catch (error) {
+      if (error instanceof CommitConflict && error.alreadyProcessed) {
+        return alreadyProcessed(plan.receiptKey, { outcome: 'processed concurrently' }, plan.trace);
+      }
+      if (!(error instanceof CommitConflict) || attempt >= RECORD_COMMIT_ATTEMPTS) throw error;
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * 20 * 2 ** attempt));
     }
-    throw error;
   }
 }
 

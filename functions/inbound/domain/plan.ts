@@ -26,6 +26,21 @@ interface PlanBase {
   readonly raw: RawMailRef;
   readonly receivedAt: string;
   readonly trace: readonly TraceEntry[];
+  /** Set when a person released quarantined mail: this run is that release (its own receipt). */
+  readonly release?: ReleaseOf;
+}
+
+/** A release commits under its own receipt, beside the quarantined record's: exactly once, however often it is asked. */
+export const releaseReceiptKey = (quarantinedReceiptKey: string): string => `${quarantinedReceiptKey}#released`;
+
+/** A release of quarantined mail: the record it releases and the rules it bypasses. */
+export interface ReleaseOf {
+  /** The receipt key of the quarantined record released (in the same inbox). */
+  readonly receiptKey: string;
+  /** The rule that held it, and those earlier releases of the same mail bypassed. */
+  readonly skippedRules: readonly string[];
+  readonly releasedBy: string;
+  readonly releasedAt: string;
 }
 
 /**
@@ -48,6 +63,8 @@ export interface QuarantinePlan extends PlanBase {
   readonly summary: MessageSummary;
   readonly verdicts?: Verdicts;
   readonly forwardingConfirmation?: ForwardingConfirmation;
+  /** The `+tag` of the address it reached (a reply token), kept so a release threads as the delivery would have. */
+  readonly replyToken?: string;
   readonly duplicateOf?: { readonly conversationId: string; readonly messageId: string };
 }
 

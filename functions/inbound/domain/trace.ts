@@ -1,6 +1,6 @@
 /** What one step of the inbound chain decided and why: stored with the message, printed by `explain`. */
 export interface TraceEntry {
-  readonly step: 'parse' | 'screen' | 'find-inbox' | 'classify' | 'attribute' | 'contact' | 'thread' | 'assign' | 'ticket' | 'persist';
+  readonly step: 'parse' | 'screen' | 'find-inbox' | 'classify' | 'attribute' | 'contact' | 'thread' | 'assign' | 'ticket' | 'persist' | 'release';
   readonly decision: string;
   readonly why: string;
 }

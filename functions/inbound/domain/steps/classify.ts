@@ -25,22 +25,22 @@ export interface ClassifyResult {
   readonly trace: TraceEntry;
 }
 
-type Check = (message: ParsedMessage, ownDomains: readonly string[]) => Omit<ClassifyResult, 'trace'> | undefined;
+/** Every rule a check finds, in order, lazily: a release may skip the one that held a message and go on to the next. */
+type Check = (message: ParsedMessage, ownDomains: readonly string[]) => Iterable<Omit<ClassifyResult, 'trace'>>;
 
 const GMAIL_FORWARDING_SENDER = 'forwarding-noreply@google.com';
 
-const loop: Check = (message, ownDomains) => {
+const loop: Check = function* (message, ownDomains) {
   const ownMessageId = message.messageId && ownDomains.some((own) => isWithinDomain(domainOf(message.messageId!), own));
-  if (ownMessageId) return quarantine('loop', 'own-message-id', headerLine(message, 'message-id'));
+  if (ownMessageId) yield quarantine('loop', 'own-message-id', headerLine(message, 'message-id'));
   const from = message.from?.email;
   if (from && ownDomains.some((own) => isWithinDomain(domainOf(from), own))) {
-    return quarantine('loop', 'own-sender-address', headerLine(message, 'from'));
+    yield quarantine('loop', 'own-sender-address', headerLine(message, 'from'));
   }
-  return undefined;
 };
 
-const gmailForwardingConfirmation: Check = (message) => {
-  if (message.from?.email !== GMAIL_FORWARDING_SENDER) return undefined;
+const gmailForwardingConfirmation: Check = function* (message) {
+  if (message.from?.email !== GMAIL_FORWARDING_SENDER) return;
   const code = message.subject.match(/\(#(\d{6,})\)/)?.[1] ?? message.text.match(/:\s*(\d{6,})\b/)?.[1] ?? null;
   // The confirmation link is vf-…; the same mail carries a uf-… link that cancels: never keep that one.
   // Tokens, not a pattern over the text: linear in a body anyone can write (From is not proof of Google).
@@ -48,7 +48,7 @@ const gmailForwardingConfirmation: Check = (message) => {
   const link = candidates.find((candidate) => !gmailLinkProblem(candidate)) ?? null;
   const linkDropped = !link && candidates.length ? `${evidenceText(candidates[0]).slice(0, 120)}: ${gmailLinkProblem(candidates[0])}` : undefined;
   const requestedBy = message.subject.match(/[\w.+-]+@[\w.-]+\.\w+/)?.[0]?.toLowerCase();
-  return {
+  yield {
     ...quarantine('forwarding-confirmation', 'gmail-forwarding-confirmation', headerLine(message, 'from')),
     forwardingConfirmation: { code, link, requestedBy, ...(linkDropped ? { linkDropped } : {}) },
   };
@@ -85,61 +85,69 @@ export function gmailLinkProblem(url: string): string | undefined {
   return undefined;
 }
 
-const bounce: Check = (message) => {
+const bounce: Check = function* (message) {
   const contentType = headerLine(message, 'content-type');
   if (contentType && /multipart\/report/i.test(contentType) && /report-type\s*=\s*"?delivery-status/i.test(contentType)) {
-    return quarantine('bounce', 'delivery-status-report', contentType);
+    yield quarantine('bounce', 'delivery-status-report', contentType);
   }
   const failed = headerLine(message, 'x-failed-recipients');
-  if (failed) return quarantine('bounce', 'x-failed-recipients', failed);
+  if (failed) yield quarantine('bounce', 'x-failed-recipients', failed);
   const returnPath = firstHeader(message, 'return-path');
   if (returnPath !== undefined && /^<\s*>$/.test(returnPath)) {
-    return quarantine('bounce', 'empty-return-path', headerLine(message, 'return-path'));
+    yield quarantine('bounce', 'empty-return-path', headerLine(message, 'return-path'));
   }
   const localPart = message.from?.email.split('@')[0];
   if (localPart === 'mailer-daemon' || localPart === 'postmaster') {
-    return quarantine('bounce', 'mailer-daemon-sender', headerLine(message, 'from'));
+    yield quarantine('bounce', 'mailer-daemon-sender', headerLine(message, 'from'));
   }
-  return undefined;
 };
 
-const autoReply: Check = (message) => {
+const autoReply: Check = function* (message) {
   const autoSubmitted = firstHeader(message, 'auto-submitted')?.split(';')[0].trim().toLowerCase();
   // RFC 3834: "no" means a person sent it. "auto-forwarded" is a forward of a person's mail — exactly what
   // a hosted inbox exists to receive — so it is not an auto-reply either.
   if (autoSubmitted && autoSubmitted !== 'no' && autoSubmitted !== 'auto-forwarded') {
-    return quarantine('auto-reply', 'auto-submitted', headerLine(message, 'auto-submitted'));
+    yield quarantine('auto-reply', 'auto-submitted', headerLine(message, 'auto-submitted'));
   }
   for (const [header, rule] of [
     ['x-autoreply', 'x-autoreply'],
     ['x-autorespond', 'x-autorespond'],
   ] as const) {
     const line = headerLine(message, header);
-    if (line) return quarantine('auto-reply', rule, line);
+    if (line) yield quarantine('auto-reply', rule, line);
   }
   const precedence = firstHeader(message, 'precedence')?.toLowerCase();
   // A Google Group relays people's mail with "Precedence: list"; it is still a person writing to the team.
   const groupRelayed = headerLine(message, 'x-original-sender') || headerLine(message, 'x-google-group-id');
   if (precedence && /^(bulk|junk|list)$/.test(precedence) && !(precedence === 'list' && groupRelayed)) {
-    return quarantine('auto-reply', 'precedence', headerLine(message, 'precedence'));
+    yield quarantine('auto-reply', 'precedence', headerLine(message, 'precedence'));
   }
   const suppress = headerLine(message, 'x-auto-response-suppress');
-  if (suppress) return quarantine('auto-reply', 'x-auto-response-suppress', suppress);
-  return undefined;
+  if (suppress) yield quarantine('auto-reply', 'x-auto-response-suppress', suppress);
 };
 
 const CHECKS: readonly Check[] = [loop, gmailForwardingConfirmation, bounce, autoReply];
 
-/** @param ownDomains domains we send from and receive at (the inbox domain and the inbox's own address). */
-export function classify(message: ParsedMessage, ownDomains: readonly string[]): ClassifyResult {
+/**
+ * @param ownDomains domains we send from and receive at (the inbox domain and the inbox's own address).
+ * @param skip rules a release of quarantined mail bypasses: the chain goes on to the next rule that applies.
+ */
+export function classify(message: ParsedMessage, ownDomains: readonly string[], skip: ReadonlySet<string> = NO_RULES): ClassifyResult {
+  const skipped: string[] = [];
   for (const check of CHECKS) {
-    const result = check(message, ownDomains);
-    if (result) {
+    for (const result of check(message, ownDomains)) {
+      if (skip.has(result.reason!.rule)) {
+        skipped.push(result.reason!.rule);
+        continue;
+      }
       return { ...result, trace: { step: 'classify', decision: result.classification, why: `${result.reason!.rule}: ${result.reason!.evidence}` } };
     }
   }
-  return { classification: 'message', trace: { step: 'classify', decision: 'message', why: 'no auto-reply, bounce, loop or confirmation markers' } };
+  const why = skipped.length ? `no markers but those released past (${skipped.join(', ')})` : 'no auto-reply, bounce, loop or confirmation markers';
+  return { classification: 'message', trace: { step: 'classify', decision: 'message', why } };
 }
+
+const NO_RULES: ReadonlySet<string> = new Set();
 
 function quarantine(classification: Classification, rule: ClassificationRule, line: string | undefined) {
   return { classification, reason: { rule, evidence: evidenceText(line ?? rule) } };

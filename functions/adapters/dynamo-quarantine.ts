@@ -1,0 +1,205 @@
+/**
+ * An inbox's quarantined and failed records (the receipts the inbound chain wrote, listed on the `byParent`
+ * index) and its health counters, for the API. Every read is a Query of one listing or a GetItem; released
+ * and deleted records move to a listing of their own, so they leave the quarantine list and are still found
+ * by id. A record's id is its place in the listing (`<receivedAt>#<receiptId>`, base64url): no extra item.
+ */
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { BY_PARENT_INDEX } from '../commons/table-design';
+import { releaseReceiptKey } from '../inbound/domain/plan';
+import { FailedItemView, quarantineItemId, QuarantineRecord, ReleaseResult } from '../quarantine/model';
+import type { InboxInfo, Page, PageRequest, QuarantineStore } from '../quarantine/ports';
+import { decodeCursor, queryPage } from './cursors';
+import { healthQueries, inboxHealth, InboxHealthCounts } from './health-items';
+import { keys, listings } from './keys';
+
+type Row = Record<string, unknown>;
+
+/** `<receivedAt>#rc_<32 hex>`: the listing order the chain wrote. */
+const LISTED_AT = /^[0-9T:.+Z-]{10,35}#rc_[0-9a-f]{32}$/;
+
+function listedAtOf(itemId: string): string | undefined {
+  if (!/^[A-Za-z0-9_-]{1,120}$/.test(itemId)) return undefined;
+  const listedAt = Buffer.from(itemId, 'base64url').toString('utf8');
+  return LISTED_AT.test(listedAt) ? listedAt : undefined;
+}
+
+function recordFrom(row: Row): QuarantineRecord {
+  const summary = (row.summary ?? {}) as { from?: QuarantineRecord['from']; subject?: string };
+  const reason = (row.reason ?? {}) as { rule?: string; evidence?: string };
+  return {
+    itemId: quarantineItemId(String(row.receivedAt), String(row.receiptId)),
+    inboxId: String(row.inboxId),
+    accountId: String(row.accountId),
+    receiptKey: String(row.pk).slice('RECEIPT#'.length),
+    receivedAt: String(row.receivedAt),
+    raw: row.raw as QuarantineRecord['raw'],
+    classification: String(row.classification),
+    rule: String(reason.rule),
+    evidence: String(reason.evidence ?? ''),
+    from: summary.from ?? null,
+    subject: summary.subject ?? '',
+    verdicts: row.verdicts as QuarantineRecord['verdicts'],
+    address: row.address as string | undefined,
+    replyToken: row.replyToken as string | undefined,
+    skippedRules: (row.skippedRules as string[] | undefined) ?? [],
+    released: row.releasedAt ? { releasedBy: String(row.releasedBy), releasedAt: String(row.releasedAt), result: row.releaseResult as ReleaseResult | undefined } : undefined,
+    deleted: row.deletedAt ? { deletedBy: String(row.deletedBy), deletedAt: String(row.deletedAt) } : undefined,
+  };
+}
+
+function failedFrom(row: Row): FailedItemView {
+  const summary = row.summary as { from?: FailedItemView['from']; subject?: string } | undefined;
+  return { receivedAt: String(row.receivedAt), reason: String(row.reason), from: summary?.from ?? null, subject: summary?.subject ?? null };
+}
+
+export class DynamoQuarantine implements QuarantineStore {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tables: { conversations: string; inboxes: string },
+  ) {}
+
+  async inbox(accountId: string, inboxId: string): Promise<InboxInfo | undefined> {
+    const { Item } = await this.client.send(new GetCommand({ TableName: this.tables.inboxes, Key: keys.inbox(accountId, inboxId) }));
+    return Item && { forwardingAddress: String(Item.forwardingAddress), forwardingConfirmation: Item.forwardingConfirmation as InboxInfo['forwardingConfirmation'] };
+  }
+
+  listQuarantined(inboxId: string, page: PageRequest): Promise<Page<QuarantineRecord>> {
+    return this.page(listings.quarantine(inboxId), page, recordFrom);
+  }
+
+  listFailed(inboxId: string, page: PageRequest): Promise<Page<FailedItemView>> {
+    return this.page(listings.failedIn(inboxId), page, failedFrom);
+  }
+
+  private async page<T>(partition: string, page: PageRequest, map: (row: Row) => T): Promise<Page<T>> {
+    // A cursor continues this listing only: its index partition, and a receipt item of this inbox.
+    const start = page.cursor ? decodeCursor(page.cursor, BY_PARENT_INDEX, (key) => key.gsi1pk === partition && key.pk.startsWith('RECEIPT#') && key.sk.startsWith('INBOX#') && LISTED_AT.test(key.gsi1sk)) : undefined;
+    const { items, cursor } = await queryPage(this.client, { table: this.tables.conversations, index: BY_PARENT_INDEX, partition, newestFirst: true }, { limit: page.limit, start });
+    return { items: items.map(map), ...(cursor ? { cursor } : {}) };
+  }
+
+  async find(inboxId: string, itemId: string): Promise<QuarantineRecord | undefined> {
+    const listedAt = listedAtOf(itemId);
+    if (!listedAt) return undefined;
+    const found = await Promise.all(
+      [listings.quarantine(inboxId), listings.quarantineHandled(inboxId)].map((partition) =>
+        this.client.send(
+          new QueryCommand({
+            TableName: this.tables.conversations,
+            IndexName: BY_PARENT_INDEX.indexName,
+            KeyConditionExpression: 'gsi1pk = :partition AND gsi1sk = :listedAt',
+            ExpressionAttributeValues: { ':partition': partition, ':listedAt': listedAt },
+          }),
+        ),
+      ),
+    );
+    const row = found.flatMap((result) => result.Items ?? []).find((item) => item.inboxId === inboxId && item.outcome === 'quarantined');
+    return row && recordFrom(row);
+  }
+
+  claimRelease(record: QuarantineRecord, releasedBy: string, releasedAt: string): Promise<QuarantineRecord> {
+    return this.settle(record, 'SET releasedBy = :by, releasedAt = :at, gsi1pk = :handled', { ':by': releasedBy, ':at': releasedAt });
+  }
+
+  markDeleted(record: QuarantineRecord, deletedBy: string, deletedAt: string): Promise<QuarantineRecord> {
+    return this.settle(record, 'SET deletedBy = :by, deletedAt = :at, gsi1pk = :handled', { ':by': deletedBy, ':at': deletedAt });
+  }
+
+  /** Released or deleted, whichever comes first, once: the loser reads the record as the winner left it. */
+  private async settle(record: QuarantineRecord, update: string, values: Row): Promise<QuarantineRecord> {
+    const Key = keys.receipt(record.receiptKey, record.inboxId);
+    try {
+      const { Attributes } = await this.client.send(
+        new UpdateCommand({
+          TableName: this.tables.conversations,
+          Key,
+          UpdateExpression: update,
+          ConditionExpression: 'outcome = :quarantined AND attribute_not_exists(releasedAt) AND attribute_not_exists(deletedAt)',
+          ExpressionAttributeValues: { ...values, ':quarantined': 'quarantined', ':handled': listings.quarantineHandled(record.inboxId) },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return recordFrom(Attributes!);
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      const { Item } = await this.client.send(new GetCommand({ TableName: this.tables.conversations, Key, ConsistentRead: true }));
+      return recordFrom(Item!);
+    }
+  }
+
+  async recordReleaseResult(record: QuarantineRecord, result: ReleaseResult): Promise<void> {
+    await this.client.send(
+      new UpdateCommand({
+        TableName: this.tables.conversations,
+        Key: keys.receipt(record.receiptKey, record.inboxId),
+        UpdateExpression: 'SET releaseResult = :result',
+        ExpressionAttributeValues: { ':result': result },
+      }),
+    );
+  }
+
+  async releaseResult(record: QuarantineRecord): Promise<ReleaseResult | undefined> {
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.tables.conversations, Key: keys.receipt(releaseReceiptKey(record.receiptKey), record.inboxId), ConsistentRead: true }),
+    );
+    if (!Item) return undefined;
+    const outcome = Item.outcome === 'unroutable' ? 'failed' : (Item.outcome as ReleaseResult['outcome']);
+    const reason = Item.reason as { rule?: string; evidence?: string } | string | undefined;
+    return {
+      outcome,
+      ...(Item.conversationId ? { conversationId: String(Item.conversationId), messageId: String(Item.messageId) } : {}),
+      ...(outcome === 'quarantined' ? { itemId: quarantineItemId(String(Item.receivedAt), String(Item.receiptId)) } : {}),
+      ...(typeof reason === 'string' ? { reason } : reason?.rule && outcome !== 'stored' ? { reason: outcome === 'quarantined' ? `${reason.rule}: ${reason.evidence}` : reason.evidence } : {}),
+    };
+  }
+
+  async health(inboxId: string, now: Date): Promise<InboxHealthCounts> {
+    const { partition, days, hours } = healthQueries(inboxId, now);
+    const [dayRows, hourRows] = await Promise.all(
+      [days, hours].map(async (range) => {
+        const result = await this.client.send(
+          new QueryCommand({
+            TableName: this.tables.conversations,
+            KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+            ExpressionAttributeValues: { ':pk': partition, ':from': range.from, ':to': range.to },
+            ScanIndexForward: !range.newestFirst,
+            Limit: range.limit,
+          }),
+        );
+        return result.Items ?? [];
+      }),
+    );
+    return inboxHealth(dayRows, hourRows, now);
+  }
+}
+
+/** Unroutable mail as the operator's command shows it. */
+export interface UnroutableRecord {
+  readonly receivedAt: string;
+  readonly reason: string;
+  readonly addressesSeen: readonly string[];
+  readonly from: { readonly email: string; readonly name: string } | null;
+  readonly subject: string | null;
+  readonly raw: { readonly bucket: string; readonly key: string };
+}
+
+/** Mail that reached no inbox since `since`, newest first: one Query of the platform-wide listing, at most `limit`. */
+export async function listUnroutable(client: DynamoDBDocumentClient, table: string, options: { since: string; limit: number }): Promise<{ items: UnroutableRecord[]; more: boolean }> {
+  const result = await client.send(
+    new QueryCommand({
+      TableName: table,
+      IndexName: BY_PARENT_INDEX.indexName,
+      KeyConditionExpression: 'gsi1pk = :partition AND gsi1sk >= :since',
+      ExpressionAttributeValues: { ':partition': listings.unroutable(), ':since': options.since },
+      ScanIndexForward: false,
+      Limit: options.limit,
+    }),
+  );
+  const items = (result.Items ?? []).map((row) => {
+    const summary = row.summary as { from?: UnroutableRecord['from']; subject?: string } | undefined;
+    return { receivedAt: String(row.receivedAt), reason: String(row.reason), addressesSeen: (row.addressesSeen as string[] | undefined) ?? [], from: summary?.from ?? null, subject: summary?.subject ?? null, raw: row.raw as UnroutableRecord['raw'] };
+  });
+  return { items, more: !!result.LastEvaluatedKey };
+}
