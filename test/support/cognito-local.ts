@@ -9,6 +9,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createRemoteJWKSet, jwtVerify } from 'jose';
+import type { LocalAuth } from '../../bin/local/local-auth';
 import {
   CognitoIdentityProviderClient,
   CreateUserPoolClientCommand,
@@ -84,4 +86,23 @@ export async function startCognitoLocal(): Promise<CognitoLocal> {
     await stop();
     throw error;
   }
+}
+
+/**
+ * The local API's token check against this pool, as API Gateway's JWT authorizer does it against Cognito: the
+ * pool's published keys, its issuer, the web client as audience. Only Cognito issues tokens here.
+ */
+export function cognitoTokens(cognito: CognitoLocal): LocalAuth {
+  const issuer = `${cognito.endpoint}${cognito.userPoolId}`;
+  const keys = createRemoteJWKSet(new URL(`${issuer}/.well-known/jwks.json`));
+  return {
+    sign: () => Promise.reject(new Error('tokens come from the Cognito user pool')),
+    verify: async (token) => {
+      try {
+        return (await jwtVerify(token, keys, { issuer, audience: cognito.clientId, requiredClaims: ['exp', 'iat'] })).payload;
+      } catch {
+        return undefined;
+      }
+    },
+  };
 }

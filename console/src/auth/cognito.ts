@@ -13,9 +13,10 @@ import {
   CognitoUserSession,
   type ICognitoStorage,
 } from 'amazon-cognito-identity-js';
+import type { CognitoConfig } from '../runtime-config';
 
 /** How the password is proven. The app's user pool client allows SRP only (lib/inbox-api.ts). */
-export type PasswordFlow = 'USER_SRP_AUTH' | 'USER_PASSWORD_AUTH';
+export type PasswordFlow = NonNullable<CognitoConfig['passwordFlow']>;
 
 export interface CognitoAuthOptions {
   readonly userPoolId: string;
