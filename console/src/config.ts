@@ -7,5 +7,6 @@ export async function loadRuntimeConfig(): Promise<RuntimeConfig> {
   const response = await fetch(`${import.meta.env.BASE_URL}config.json`, { cache: 'no-store' });
   if (!response.ok) throw new Error(`config.json answered ${response.status}`);
   const config = (await response.json()) as RuntimeConfig;
-  return { ...config, apiUrl: config.apiUrl || window.location.origin };
+  // The deployed config has API Gateway's URL, which ends in "/": paths are appended to it.
+  return { ...config, apiUrl: (config.apiUrl || window.location.origin).replace(/\/+$/, '') };
 }
