@@ -47,6 +47,20 @@ function signedIn(step: SignInStep) {
   return step.tokens;
 }
 
+/**
+ * A user past their first sign-in, signed in again in a fresh tab (cognito-local records refresh tokens only
+ * from InitiateAuth, not from the answer to the new-password challenge).
+ */
+async function signedInTab(email: string) {
+  await invitedUser(email);
+  const first = await auth().auth.signIn(email, TEMPORARY);
+  if (first.kind !== 'newPasswordRequired') throw new Error('expected the new password step');
+  signedIn(await first.completeNewPassword(CHOSEN));
+  const tab = auth();
+  return { ...tab, tokens: signedIn(await tab.auth.signIn(email, CHOSEN)) };
+}
+
+const storedTokenKeys = (storage: TabStorage) => [...storage.items.keys()].filter((key) => /idToken|accessToken|refreshToken/.test(key));
 const storedIdTokens = (storage: TabStorage) => [...storage.items].filter(([key]) => key.endsWith('.idToken')).map(([, value]) => value);
 
 test('first sign-in: the temporary password leads to choosing a new one, then an ID token with the API\'s claims, kept in the tab\'s storage', async () => {
@@ -78,13 +92,7 @@ test('first sign-in: the temporary password leads to choosing a new one, then an
 });
 
 test('a stored session is reused while fresh and renewed with the refresh token near its expiry; signing out forgets it', async () => {
-  await invitedUser('bob@acme.example');
-  const first = await auth().auth.signIn('bob@acme.example', TEMPORARY);
-  if (first.kind !== 'newPasswordRequired') throw new Error('expected the new password step');
-  signedIn(await first.completeNewPassword(CHOSEN));
-  // A later sign-in: cognito-local records refresh tokens only from InitiateAuth, not from the challenge's answer.
-  const { auth: tab, storage } = auth();
-  const tokens = signedIn(await tab.signIn('bob@acme.example', CHOSEN));
+  const { storage, tokens } = await signedInTab('bob@acme.example');
 
   // A reload of the tab: a new instance over the same storage finds the session.
   const reloaded = auth(storage).auth;
@@ -96,18 +104,32 @@ test('a stored session is reused while fresh and renewed with the refresh token 
   expect(storedIdTokens(storage)).toEqual([renewed.idToken]);
 
   await reloaded.signOut();
-  expect([...storage.items.keys()].filter((key) => /idToken|accessToken|refreshToken/.test(key))).toEqual([]);
+  expect(storedTokenKeys(storage)).toEqual([]);
   expect(await reloaded.current()).toBeUndefined();
   // Revoking (RevokeToken) is not seen here: the library revokes only tokens with an origin_jti claim, which
   // Cognito issues when the client's token revocation is on (the default) and cognito-local never issues.
 });
 
+test('a refresh token Cognito refuses (expired or revoked) ends the session: nothing stored, sign in again', async () => {
+  const { auth: tab, storage } = await signedInTab('dan@acme.example');
+  const refreshKey = [...storage.items.keys()].find((key) => key.endsWith('.refreshToken'))!;
+  storage.setItem(refreshKey, 'a-refresh-token-cognito-does-not-know');
+
+  expect(await tab.current(24 * 3600_000)).toBeUndefined();
+  expect(storedTokenKeys(storage)).toEqual([]);
+});
+
+test('Cognito unreachable while renewing: the failure is reported and the stored tokens are kept for the next try', async () => {
+  const { auth: tab, storage, tokens } = await signedInTab('erin@acme.example');
+  const unreachable = new CognitoAuth({ userPoolId: cognito.userPoolId, clientId: cognito.clientId, storage, endpoint: 'http://127.0.0.1:9/' });
+
+  await expect(unreachable.current(24 * 3600_000)).rejects.toThrow(/Network error|fetch failed/);
+  expect(storedIdTokens(storage)).toEqual([tokens.idToken]);
+  expect(await tab.current()).toEqual(tokens);
+}, 60_000);
+
 test('a wrong password is refused with Cognito\'s words, and nothing is stored', async () => {
-  await invitedUser('carol@acme.example');
-  const { auth: tab, storage } = auth();
-  const first = await tab.signIn('carol@acme.example', TEMPORARY);
-  if (first.kind !== 'newPasswordRequired') throw new Error('expected the new password step');
-  signedIn(await first.completeNewPassword(CHOSEN));
+  const { storage } = await signedInTab('carol@acme.example');
   const other = auth();
   await expect(other.auth.signIn('carol@acme.example', 'not-the-password')).rejects.toThrow(/password/i);
   expect(storedIdTokens(other.storage)).toEqual([]);

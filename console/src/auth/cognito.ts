@@ -110,7 +110,8 @@ export class CognitoAuth {
 
   /**
    * The signed-in user's tokens from storage, renewed first when the ID token expires within `margin` ms;
-   * undefined when nobody is signed in or the refresh token no longer works (expired or revoked).
+   * undefined when nobody is signed in or Cognito refuses the refresh token (expired or revoked: the stored
+   * tokens are then forgotten). A network failure rejects and keeps them, to be tried again.
    */
   async current(margin = REFRESH_MARGIN_MS): Promise<Tokens | undefined> {
     const user = this.pool.getCurrentUser();
@@ -121,10 +122,14 @@ export class CognitoAuth {
       );
       if (tokensOf(session).expiresAt - Date.now() > margin) return tokensOf(session);
       const renewed = await new Promise<CognitoUserSession>((resolve, reject) =>
-        user.refreshSession(session.getRefreshToken(), (error: unknown, fresh: CognitoUserSession) => (error ? reject(asError(error)) : resolve(fresh))),
+        user.refreshSession(session.getRefreshToken(), (error: unknown, fresh: CognitoUserSession) => (error ? reject(error) : resolve(fresh))),
       );
       return tokensOf(renewed);
-    } catch {
+    } catch (error) {
+      // Unreachable (the library's NetworkError, or fetch's TypeError when it does not recognise it): keep the
+      // tokens. Anything else (refused, tokens missing from storage): sign in again.
+      const { code, name } = error as { code?: unknown; name?: unknown };
+      if (code === 'NetworkError' || name === 'TypeError') throw asError(error);
       user.signOut();
       return undefined;
     }

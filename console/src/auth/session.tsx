@@ -9,6 +9,8 @@ import type { RuntimeConfig } from '../config';
 import { CognitoAuth, REFRESH_MARGIN_MS } from './cognito';
 
 const TOKEN_KEY = 'hosted-inbox.token';
+/** Wait before trying again to renew a token when Cognito could not be reached. */
+const RETRY_MS = 30_000;
 
 interface Session {
   readonly config: RuntimeConfig;
@@ -50,7 +52,14 @@ export function SessionProvider({ config, children }: { config: RuntimeConfig; c
     let stopped = false;
     let timer: ReturnType<typeof setTimeout> | undefined;
     const renew = async () => {
-      const fresh = await cognito.current();
+      let fresh;
+      try {
+        fresh = await cognito.current();
+      } catch {
+        // Cognito unreachable: keep the token while it lasts and try again shortly.
+        if (!stopped) timer = setTimeout(renew, RETRY_MS);
+        return;
+      }
       if (stopped) return;
       if (!fresh) return forget(); // the refresh token expired or was revoked: sign in again
       if (fresh.idToken !== sessionStorage.getItem(TOKEN_KEY)) {
