@@ -25,6 +25,8 @@ export interface HostedInboxConfig {
   readonly inboundMaxConcurrency: number;
   /** Concurrency reserved per API function; undefined: none. */
   readonly apiReservedConcurrency?: number;
+  /** Deploy the web console (S3 + CloudFront). */
+  readonly webConsole: boolean;
 }
 
 /** 5 of a new account's 10: inbound mail waits in the queue rather than take the API's share. */
@@ -94,7 +96,15 @@ export function readConfig(app: App, region: string | undefined = process.env.CD
     receiptRuleSet: receiptRuleSet as string | undefined,
     inboundMaxConcurrency: readWhole('inboundMaxConcurrency', context('inboundMaxConcurrency'), 2, 1000) ?? DEFAULT_INBOUND_MAX_CONCURRENCY,
     apiReservedConcurrency: readWhole('apiReservedConcurrency', context('apiReservedConcurrency'), 1, 1000),
+    webConsole: readFlag('webConsole', context('webConsole')),
   };
+}
+
+/** true or false, from cdk.json (a boolean) or -c (a string); false when not set. */
+function readFlag(key: string, raw: unknown): boolean {
+  if (raw === undefined || raw === false || raw === 'false') return false;
+  if (raw === true || raw === 'true') return true;
+  throw new Error(`Context "${key}" must be true or false (got ${JSON.stringify(raw)})`);
 }
 
 /** A whole number within [min, max], from cdk.json (a number) or -c (a string); undefined when not set. */
@@ -165,9 +175,14 @@ function readLimit(key: string, raw: unknown, fallback: number, whole: boolean):
   return value;
 }
 
+/** What tests replace: handler entries, and the built console (a fixture, so no build is needed). */
+export interface HostedInboxOverrides extends Pick<StatelessStackProps, 'inboundEntry' | 'apiEntries'> {
+  readonly webConsoleAssets?: string;
+}
+
 export function createHostedInbox(
   app: App,
-  overrides: Pick<StatelessStackProps, 'inboundEntry' | 'apiEntries'> = {},
+  { webConsoleAssets, ...overrides }: HostedInboxOverrides = {},
 ): { data: StatefulStack; application: StatelessStack } {
   const config = readConfig(app);
   // Env-agnostic stacks: synth needs no account, and nothing here looks anything up.
@@ -192,6 +207,7 @@ export function createHostedInbox(
     receiptRuleSet: config.receiptRuleSet,
     inboundMaxConcurrency: config.inboundMaxConcurrency,
     apiReservedConcurrency: config.apiReservedConcurrency,
+    webConsole: config.webConsole ? { assets: webConsoleAssets } : undefined,
     ...overrides,
   });
   return { data, application };

@@ -20,6 +20,7 @@ import { InboxTables } from './inbox-data';
 import { MailReceiving } from './mail-receiving';
 import { SesReceivingRegionRule } from './receiving-region';
 import { ReconcileSchedule } from './reconcile-schedule';
+import { WebConsole, WebConsoleProps } from './web-console';
 
 export const INBOUND_HANDLER_ENTRY = path.join(__dirname, '..', 'functions', 'inbound', 'handler.ts');
 
@@ -78,6 +79,12 @@ export interface StatelessStackProps extends StackProps {
    * @default - none
    */
   readonly apiReservedConcurrency?: number;
+  /**
+   * Deploy the web console (S3 + CloudFront), configured with this API and the sign-in of `userPool` (its
+   * client is `jwtAudience[0]`); its origin is added to `allowedOrigins`.
+   * @default - no web console
+   */
+  readonly webConsole?: WebConsoleProps;
 }
 
 export class StatelessStack extends Stack {
@@ -89,6 +96,8 @@ export class StatelessStack extends Stack {
   readonly alarmTopic?: sns.Topic;
   /** Inbound messages that ended `failed` (the Powertools metric the inbound function publishes). */
   readonly inboundFailures: cloudwatch.Metric;
+  /** The web console, when `webConsole` is set. */
+  readonly webConsole?: WebConsole;
 
   constructor(scope: Construct, id: string, props: StatelessStackProps) {
     super(scope, id, props);
@@ -117,6 +126,8 @@ export class StatelessStack extends Stack {
 
     new ReconcileSchedule(this, 'Reconcile', { domain: props.domain, bucket: props.bucket, rawMailPrefix: props.rawMailPrefix, tables: props.tables });
 
+    // Before the API: the API's CORS names the console's origin, and the console's config names the API.
+    if (props.webConsole) this.webConsole = new WebConsole(this, 'WebConsole', props.webConsole);
     this.api = new InboxApi(this, 'Api', {
       domain: props.domain,
       tables: props.tables,
@@ -126,7 +137,7 @@ export class StatelessStack extends Stack {
       jwtIssuer: props.jwtIssuer,
       jwtAudience: props.jwtAudience,
       userPool: props.userPool,
-      allowedOrigins: props.allowedOrigins,
+      allowedOrigins: this.webConsole ? [...(props.allowedOrigins ?? []), this.webConsole.origin] : props.allowedOrigins,
       throttle: props.apiThrottle,
       entries: props.apiEntries,
     });
@@ -165,5 +176,15 @@ export class StatelessStack extends Stack {
     new CfnOutput(this, 'DeadLetterQueueUrl', { value: this.mailReceiving.deadLetterQueue.queueUrl });
     new CfnOutput(this, 'ApiUrl', { description: 'Base URL of the HTTP API', value: this.api.url });
     new CfnOutput(this, 'JwtIssuer', { description: 'Issuer of the tokens the API accepts', value: props.jwtIssuer });
+    if (this.webConsole) {
+      if (!props.userPool) {
+        throw new Error('The web console signs in with the Cognito user pool this app creates: drop -c webConsole or -c jwtIssuer/jwtAudience');
+      }
+      this.webConsole.deploy({
+        apiUrl: this.api.url,
+        auth: { kind: 'cognito', region: this.region, userPoolId: props.userPool.userPoolId, clientId: props.jwtAudience[0] },
+      });
+      new CfnOutput(this, 'WebConsoleUrl', { description: 'The web console', value: this.webConsole.url });
+    }
   }
 }

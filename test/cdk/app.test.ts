@@ -69,6 +69,7 @@ describe('context', () => {
       receiptRuleSet: undefined,
       inboundMaxConcurrency: 5,
       apiReservedConcurrency: undefined,
+      webConsole: false,
     });
     expect(readConfig(testApp({ terminationProtection: true })).terminationProtection).toBe(true);
     expect(() => readConfig(testApp({ rawMailRetentionDays: '0' }))).toThrow(/rawMailRetentionDays/);

@@ -2,11 +2,12 @@ import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import { Aspects } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { createHostedInbox } from '../../lib/hosted-inbox';
-import { FIXTURE_API_ENTRIES, FIXTURE_ENTRY, testApp } from './synth';
+import { FIXTURE_API_ENTRIES, FIXTURE_CONSOLE, FIXTURE_ENTRY, testApp } from './synth';
 
 describe('cdk-nag AwsSolutions', () => {
-  const app = testApp({ alarmEmail: 'ops@example.com' });
-  const stacks = createHostedInbox(app, { inboundEntry: FIXTURE_ENTRY, apiEntries: FIXTURE_API_ENTRIES });
+  // Every optional part on, the web console included.
+  const app = testApp({ alarmEmail: 'ops@example.com', webConsole: true });
+  const stacks = createHostedInbox(app, { inboundEntry: FIXTURE_ENTRY, apiEntries: FIXTURE_API_ENTRIES, webConsoleAssets: FIXTURE_CONSOLE });
   Aspects.of(app).add(new AwsSolutionsChecks({ verbose: true }));
   app.synth();
 

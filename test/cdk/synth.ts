@@ -7,6 +7,8 @@ import { createHostedInbox } from '../../lib/hosted-inbox';
 import { API_FUNCTION_NAMES } from '../../lib/inbox-api';
 
 export const FIXTURE_ENTRY = path.join(__dirname, 'fixtures', 'handler.ts');
+/** Stands in for console/dist when a test turns the web console on. */
+export const FIXTURE_CONSOLE = path.join(__dirname, 'fixtures', 'console');
 
 /** An App that skips esbuild (seconds per stack) and needs no entry to compile. */
 export function testApp(context: Record<string, unknown> = {}): App {
@@ -16,8 +18,8 @@ export function testApp(context: Record<string, unknown> = {}): App {
 /** The fixture as every API function's entry. */
 export const FIXTURE_API_ENTRIES = Object.fromEntries(API_FUNCTION_NAMES.map((name) => [name, FIXTURE_ENTRY]));
 
-export function synthHostedInbox(context: Record<string, unknown> = {}) {
-  const stacks = createHostedInbox(testApp(context), { inboundEntry: FIXTURE_ENTRY, apiEntries: FIXTURE_API_ENTRIES });
+export function synthHostedInbox(context: Record<string, unknown> = {}, webConsoleAssets = FIXTURE_CONSOLE) {
+  const stacks = createHostedInbox(testApp(context), { inboundEntry: FIXTURE_ENTRY, apiEntries: FIXTURE_API_ENTRIES, webConsoleAssets });
   return {
     ...stacks,
     dataTemplate: Template.fromStack(stacks.data),

@@ -1,15 +1,23 @@
-/** Who is signed in: the bearer token (kept for this browser tab only), the API client using it, and the caller. */
-import { createContext, ReactNode, useCallback, useContext, useMemo, useState } from 'react';
+/**
+ * Who is signed in: the bearer token (kept for this browser tab only), the API client using it, and the caller.
+ * With Cognito, the ID token is renewed before it expires (and at once after a reload, if it already has).
+ */
+import { createContext, ReactNode, useCallback, useContext, useEffect, useMemo, useState } from 'react';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Api, createApi, Schemas, unwrap } from '../api/client';
 import type { RuntimeConfig } from '../config';
+import { CognitoAuth, REFRESH_MARGIN_MS } from './cognito';
 
 const TOKEN_KEY = 'hosted-inbox.token';
+/** Wait before trying again to renew a token when Cognito could not be reached. */
+const RETRY_MS = 30_000;
 
 interface Session {
   readonly config: RuntimeConfig;
   readonly api: Api;
   readonly token: string | undefined;
+  /** Cognito sign-in, when the runtime config says so. */
+  readonly cognito: CognitoAuth | undefined;
   signIn(token: string): void;
   signOut(): void;
 }
@@ -20,17 +28,54 @@ export function SessionProvider({ config, children }: { config: RuntimeConfig; c
   const [token, setToken] = useState(() => sessionStorage.getItem(TOKEN_KEY) ?? undefined);
   const queryClient = useQueryClient();
   const api = useMemo(() => createApi(config.apiUrl, () => sessionStorage.getItem(TOKEN_KEY) ?? undefined), [config.apiUrl]);
+  const { auth } = config;
+  const cognito = useMemo(
+    () => (auth.kind === 'cognito' ? new CognitoAuth({ userPoolId: auth.userPoolId, clientId: auth.clientId, endpoint: auth.endpoint, flow: auth.passwordFlow, storage: sessionStorage }) : undefined),
+    [auth],
+  );
   const signIn = useCallback((next: string) => {
     sessionStorage.setItem(TOKEN_KEY, next);
     queryClient.clear();
     setToken(next);
   }, [queryClient]);
-  const signOut = useCallback(() => {
+  const forget = useCallback(() => {
     sessionStorage.removeItem(TOKEN_KEY);
     queryClient.clear();
     setToken(undefined);
   }, [queryClient]);
-  const session = useMemo(() => ({ config, api, token, signIn, signOut }), [config, api, token, signIn, signOut]);
+  const signOut = useCallback(() => {
+    forget();
+    void cognito?.signOut();
+  }, [forget, cognito]);
+  useEffect(() => {
+    if (!cognito || !token) return;
+    let stopped = false;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const renew = async () => {
+      let fresh;
+      try {
+        fresh = await cognito.current();
+      } catch {
+        // Cognito unreachable: keep the token while it lasts and try again shortly.
+        if (!stopped) timer = setTimeout(renew, RETRY_MS);
+        return;
+      }
+      if (stopped) return;
+      if (!fresh) return forget(); // the refresh token expired or was revoked: sign in again
+      if (fresh.idToken !== sessionStorage.getItem(TOKEN_KEY)) {
+        sessionStorage.setItem(TOKEN_KEY, fresh.idToken);
+        setToken(fresh.idToken); // runs this effect again, which schedules the next renewal
+        return;
+      }
+      timer = setTimeout(renew, Math.max(fresh.expiresAt - REFRESH_MARGIN_MS - Date.now(), 1000));
+    };
+    void renew();
+    return () => {
+      stopped = true;
+      clearTimeout(timer);
+    };
+  }, [cognito, token, forget]);
+  const session = useMemo(() => ({ config, api, token, cognito, signIn, signOut }), [config, api, token, cognito, signIn, signOut]);
   return <SessionContext.Provider value={session}>{children}</SessionContext.Provider>;
 }
 
@@ -45,5 +90,6 @@ export const useApi = () => useSession().api;
 /** The signed-in user and their account (GET /me). */
 export function useMe() {
   const { api, token } = useSession();
-  return useQuery<Schemas['Me']>({ queryKey: ['me', token], queryFn: () => unwrap(api.GET('/me')), enabled: Boolean(token) });
+  // Not keyed by the token: a renewed token is the same user (signing in or out clears every query).
+  return useQuery<Schemas['Me']>({ queryKey: ['me'], queryFn: () => unwrap(api.GET('/me')), enabled: Boolean(token) });
 }
