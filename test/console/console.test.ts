@@ -256,8 +256,11 @@ describe('the web console', () => {
     await expect(rows.count()).resolves.toBe(22);
 
     // The conversation: new text first, the quoted history folded, why this contact, the file, contact and ticket.
-    await newest.getByRole('link', { name: 'Damaged order #1042' }).click();
+    // By keyboard: the link, Enter, and the new page's heading has the focus.
+    await newest.getByRole('link', { name: 'Damaged order #1042' }).focus();
+    await page.keyboard.press('Enter');
     await page.getByRole('heading', { name: 'Damaged order #1042', level: 1 }).waitFor();
+    await page.waitForFunction('document.activeElement?.tagName === "H1" && document.activeElement.textContent === "Damaged order #1042"');
     const first = page.getByTestId('message').first();
     await first.getByText('My order #1042 arrived damaged. Can you send a replacement?', { exact: false }).waitFor();
     await expect(first.getByText('Thanks for your order!').count()).resolves.toBe(0);
@@ -271,7 +274,11 @@ describe('the web console', () => {
     await contactPanel.getByText(customer).first().waitFor();
     const ticket = page.getByTestId('ticket');
     await ticket.getByText('Damaged order #1042 for Jane Customer').waitFor();
-    await ticket.getByText('New', { exact: true }).waitFor();
+    const stage = ticket.getByRole('combobox', { name: 'Stage' });
+    await stage.and(page.locator('[value="New"]')).waitFor();
+    await stage.click();
+    await page.getByRole('option', { name: 'Waiting on us' }).click();
+    await stage.and(page.locator('[value="Waiting on us"]')).waitFor(); // the ticket as the API answered the move
     await expectAccessible(page, 'conversation: new mail, full message open', audited);
 
     // Reply with an attachment (uploaded to its presigned URL); it is sent through SES and assigns the replier.

@@ -1,7 +1,8 @@
 /** A conversation: the thread with reply and note, and beside it the assignee and status, the contact and the ticket. */
-import { Alert, Anchor, Badge, Grid, Group, Loader, Stack, Tabs, Text, Title } from '@mantine/core';
+import { Alert, Anchor, Badge, Grid, Group, Loader, Stack, Tabs, Text } from '@mantine/core';
 import { useConversation } from '../api/queries';
 import { paths } from '../inbox/views';
+import { PageTitle } from '../ui/PageTitle';
 import { ContactPanel } from './ContactPanel';
 import { ConversationActions } from './ConversationActions';
 import { NoteForm } from './NoteForm';
@@ -18,7 +19,7 @@ export function ConversationPage({ conversationId, inboxName }: { conversationId
     <Stack>
       <div>
         <Group gap="xs">
-          <Title order={1} size="h2">{data.subject || '(no subject)'}</Title>
+          <PageTitle>{data.subject || '(no subject)'}</PageTitle>
           <Badge variant="light" color={data.status === 'open' ? 'green' : 'gray'}>{data.status}</Badge>
         </Group>
         <Text c="dimmed" size="sm">

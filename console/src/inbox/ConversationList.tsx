@@ -1,11 +1,11 @@
 /** One view's conversations, most recent activity first, a page at a time ("Load more"), polled for new mail. */
-import { Alert, Anchor, Badge, Button, Group, Loader, Stack, Table, Text, Title } from '@mantine/core';
+import { Alert, Anchor, Badge, Button, Group, Loader, Stack, Table, Text } from '@mantine/core';
 import type { InfiniteData, UseInfiniteQueryResult } from '@tanstack/react-query';
 import type { Schemas } from '../api/client';
-import { useInboxView, useMyConversations } from '../api/queries';
+import { InboxViewName, useInboxView, useMyConversations } from '../api/queries';
 import { useUserNames } from './people';
+import { PageTitle } from '../ui/PageTitle';
 import { INBOX_VIEWS, paths } from './views';
-import type { InboxViewName } from '../api/queries';
 
 type Pages = UseInfiniteQueryResult<InfiniteData<{ conversations: Schemas['ConversationSummary'][]; cursor?: string }>>;
 
@@ -24,7 +24,7 @@ function ConversationList({ title, subtitle, empty, pages }: { title: string; su
   return (
     <Stack>
       <div>
-        <Title order={1} size="h2">{title}</Title>
+        <PageTitle>{title}</PageTitle>
         {subtitle && <Text c="dimmed">{subtitle}</Text>}
       </div>
       {pages.error && !pages.isFetchNextPageError && <Alert color="red" role="alert" title="Could not load the conversations">{pages.error.message}</Alert>}
