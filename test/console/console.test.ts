@@ -272,6 +272,12 @@ describe('the web console', () => {
     await expect(page.locator('iframe').first().getAttribute('sandbox')).resolves.not.toContain('allow-scripts');
     const contactPanel = page.getByRole('region', { name: 'Contact' });
     await contactPanel.getByText(customer).first().waitFor();
+    // The contact's owner, set here, is what the API then answers.
+    const owner = contactPanel.getByRole('combobox', { name: 'Contact owner' });
+    await owner.click();
+    await page.getByRole('option', { name: `${agent.name} (${agent.email})` }).click();
+    await owner.and(page.locator(`[value="${agent.name} (${agent.email})"]`)).waitFor();
+    await expect(call({ url: server.url }, 'GET', `/contacts?email=${customer}`, { token: agent.token }).then((found) => found.body.contacts[0].ownerId)).resolves.toBe(agent.userId);
     const ticket = page.getByTestId('ticket');
     await ticket.getByText('Damaged order #1042 for Jane Customer').waitFor();
     const stage = ticket.getByRole('combobox', { name: 'Stage' });

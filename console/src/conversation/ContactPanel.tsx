@@ -1,13 +1,21 @@
-/** The contact: who they are, their owner, and their other conversations (a page at a time). */
+/** The contact: who they are, their owner (what contact-owner assignment uses; changeable), and their other conversations (a page at a time). */
 import { Alert, Anchor, Badge, Button, Card, Group, Stack, Text, Title } from '@mantine/core';
-import { useContact, useContactConversations } from '../api/queries';
-import { useUserNames } from '../inbox/people';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { generalError, unwrap } from '../api/client';
+import { inboxKeys, useContact, useContactConversations } from '../api/queries';
+import { useApi } from '../auth/session';
+import { UserPicker } from '../inbox/UserPicker';
 import { paths } from '../inbox/views';
 
 export function ContactPanel({ contactId, conversationId }: { contactId: string; conversationId: string }) {
   const contact = useContact(contactId);
   const conversations = useContactConversations(contactId);
-  const nameOf = useUserNames();
+  const api = useApi();
+  const queryClient = useQueryClient();
+  const setOwner = useMutation({
+    mutationFn: (ownerId: string | null) => unwrap(api.PUT('/contacts/{contactId}/owner', { params: { path: { contactId } }, body: { ownerId } })),
+    onSettled: () => queryClient.invalidateQueries({ queryKey: inboxKeys.contact(contactId) }),
+  });
   const others = (conversations.data?.pages.flatMap((page) => page.conversations) ?? []).filter((other) => other.conversationId !== conversationId);
   return (
     <Card withBorder component="section" aria-labelledby="contact-heading">
@@ -17,7 +25,7 @@ export function ContactPanel({ contactId, conversationId }: { contactId: string;
         <Stack gap={2} mt="xs">
           <Text fw={600}>{contact.data.name ?? contact.data.email}</Text>
           <Text size="sm">{contact.data.email}</Text>
-          <Text size="sm">Owner: {contact.data.ownerId ? nameOf(contact.data.ownerId) : 'none'}</Text>
+          <UserPicker label="Contact owner" nobody="No owner" value={contact.data.ownerId} onChange={(ownerId) => setOwner.mutate(ownerId)} disabled={setOwner.isPending} error={generalError(setOwner.error)} />
         </Stack>
       )}
       <Title order={3} size="h6" mt="md">Other conversations</Title>
