@@ -244,7 +244,7 @@ describe('the web console', () => {
       to: inbox.address,
       subject: 'Damaged order #1042',
       text: 'Hello,\n\nMy order #1042 arrived damaged. Can you send a replacement?\n\nJane\n\nOn Tue, Dec 1, 2026 at 9:00 AM, Support desk wrote:\n> Thanks for your order!\n',
-      html: '<p>Hello,</p><p>My order #1042 arrived damaged. Can you send a replacement?</p><p>Jane</p><blockquote type="cite">Thanks for your order!</blockquote><script>document.title="pwned"</script>',
+      html: '<p>Hello,</p><p>My order #1042 arrived damaged. Can you send a replacement?</p><p>Jane</p><img src="https://images.shop.example/logo.png" alt="Shop logo"><blockquote type="cite">Thanks for your order!</blockquote><script>document.title="pwned"</script>',
       attachments: [{ filename: 'damage-report.txt', content: 'Box crushed on one side.\n', contentType: 'text/plain' }],
     });
     const newest = rows.filter({ hasText: 'Damaged order #1042' });
@@ -269,6 +269,12 @@ describe('the web console', () => {
     await first.getByRole('button', { name: 'Show the full message (quoted history)' }).click();
     const fullMessage = page.frameLocator('iframe[title="Full message from jane.customer@shop.example"]');
     await fullMessage.getByText('Thanks for your order!').waitFor();
+    // A remote image stays blocked (it would tell the sender the mail was read) until asked for.
+    const logo = 'https://images.shop.example/logo.png';
+    await expect(fullMessage.locator('img[alt="Shop logo"]').getAttribute('data-blocked-src')).resolves.toBe(logo);
+    await expect(fullMessage.locator('img[alt="Shop logo"]').getAttribute('src')).resolves.toBeNull();
+    await page.getByRole('switch', { name: 'Show remote images' }).check();
+    await fullMessage.locator(`img[alt="Shop logo"][src="${logo}"]`).waitFor({ state: 'attached' });
     await expect(page.locator('iframe').first().getAttribute('sandbox')).resolves.not.toContain('allow-scripts');
     const contactPanel = page.getByRole('region', { name: 'Contact' });
     await contactPanel.getByText(customer).first().waitFor();

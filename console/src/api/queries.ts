@@ -1,5 +1,5 @@
 /** The reads every page shares (TanStack Query caches and refreshes them). */
-import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
+import { keepPreviousData, useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import { useApi, useSession } from '../auth/session';
 import { unwrap } from './client';
 
@@ -107,11 +107,14 @@ export function useMyConversations() {
   return usePaged(inboxKeys.mine, (cursor) => unwrap(api.GET('/conversations', { params: { query: { view: 'mine', limit: PAGE_SIZE, cursor } } })));
 }
 
-export function useConversation(conversationId: string) {
+/** A conversation with its messages and notes; remote images in their HTML stay blocked unless `remoteImages`. */
+export function useConversation(conversationId: string, remoteImages = false) {
   const api = useApi();
+  const images = remoteImages ? 'remote' : 'blocked';
   return useQuery({
-    queryKey: inboxKeys.conversation(conversationId),
-    queryFn: () => unwrap(api.GET('/conversations/{conversationId}', { params: { path: { conversationId } } })),
+    queryKey: [...inboxKeys.conversation(conversationId), images],
+    queryFn: () => unwrap(api.GET('/conversations/{conversationId}', { params: { path: { conversationId }, query: { images } } })),
+    placeholderData: keepPreviousData,
     refetchInterval: POLL_MS,
   });
 }

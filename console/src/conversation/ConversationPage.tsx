@@ -1,5 +1,6 @@
 /** A conversation: the thread with reply and note, and beside it the assignee and status, the contact and the ticket. */
-import { Alert, Anchor, Badge, Grid, Group, Loader, Stack, Tabs, Text } from '@mantine/core';
+import { useState } from 'react';
+import { Alert, Anchor, Badge, Grid, Group, Loader, Stack, Switch, Tabs, Text } from '@mantine/core';
 import { useConversation } from '../api/queries';
 import { paths } from '../inbox/views';
 import { PageTitle } from '../ui/PageTitle';
@@ -11,7 +12,8 @@ import { Thread } from './Thread';
 import { TicketPanel } from './TicketPanel';
 
 export function ConversationPage({ conversationId, inboxName }: { conversationId: string; inboxName: (inboxId: string) => string | undefined }) {
-  const conversation = useConversation(conversationId);
+  const [remoteImages, setRemoteImages] = useState(false);
+  const conversation = useConversation(conversationId, remoteImages);
   if (conversation.error) return <Alert color="red" role="alert" title="Could not load the conversation">{conversation.error.message}</Alert>;
   if (!conversation.data) return <Loader aria-label="Loading the conversation" />;
   const { data } = conversation;
@@ -30,6 +32,14 @@ export function ConversationPage({ conversationId, inboxName }: { conversationId
       <Grid gap="lg">
         <Grid.Col span={{ base: 12, md: 8 }}>
           <Stack>
+            {(remoteImages || data.entries.some((entry) => entry.kind === 'message' && entry.html?.includes('data-blocked-src'))) && (
+              <Switch
+                label="Show remote images"
+                description="Blocked by default: loading them tells the sender that the mail was read"
+                checked={remoteImages}
+                onChange={(event) => setRemoteImages(event.currentTarget.checked)}
+              />
+            )}
             <Thread conversationId={conversationId} entries={data.entries} />
             <Tabs defaultValue="reply">
               <Tabs.List>
