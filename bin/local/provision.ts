@@ -7,7 +7,7 @@ import {
   UpdateTableCommand,
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
-import { CreateBucketCommand, HeadBucketCommand, S3Client } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, HeadBucketCommand, PutBucketCorsCommand, S3Client } from '@aws-sdk/client-s3';
 import { config } from '../../functions/commons/env';
 import { TableDesign, TABLES, TableKey } from '../../functions/commons/table-design';
 
@@ -96,5 +96,8 @@ export async function provisionLocalResources(): Promise<void> {
     () => false,
   );
   if (!bucketExists) await s3.send(new CreateBucketCommand({ Bucket: mailBucket }));
+  // The console PUTs reply attachments to presigned URLs from the browser: a cross-origin request. The
+  // signature, not CORS, is what guards the bucket; locally any origin may send it (ports vary).
+  await s3.send(new PutBucketCorsCommand({ Bucket: mailBucket, CORSConfiguration: { CORSRules: [{ AllowedOrigins: ['*'], AllowedMethods: ['PUT'], AllowedHeaders: ['*'], MaxAgeSeconds: 600 }] } }));
   s3.destroy();
 }

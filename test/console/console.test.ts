@@ -2,7 +2,9 @@
  * The web console in a real browser against the local stack: sign in by picking a user, connect a team email
  * through every wizard step (the custom sender address verified by the link read from the local SES store),
  * forward mail to the new address over SMTP and see Gmail's confirmation code on the channel; admin settings
- * pages, and an agent who does not see them. axe-core audits every page visited; screenshots go to docs/.
+ * pages, and an agent who does not see them; work the inbox: mail sent over SMTP appears in Unassigned
+ * without a reload, a reply with an attachment goes out through SES, the customer's answer threads back, notes,
+ * assignment, close and reopen. axe-core audits every page visited; screenshots go to docs/.
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -16,8 +18,8 @@ import { localIdentity } from '../../bin/local/seed';
 import { startSmtpInbound, SmtpInbound } from '../../bin/local/smtp-inbound';
 import { config } from '../../functions/commons/env';
 import { handler } from '../../functions/inbound/handler';
-import { createTestAccount, sentTo, TestAccount } from '../support/api';
-import { directory } from '../support/stack';
+import { call, createTestAccount, SentEmail, sentTo, TestAccount } from '../support/api';
+import { deliver, directory, eml } from '../support/stack';
 import { expectAccessible, launchChromium } from './browser';
 
 const SCREENSHOTS = join(__dirname, '..', '..', 'docs', 'screenshots');
@@ -67,6 +69,9 @@ async function signIn(page: Page, user: { name: string; email: string }): Promis
   await page.getByRole('button', { name: `Sign in as ${user.name} (${user.email})` }).click();
   await page.getByRole('heading', { name: 'Inbox settings' }).waitFor();
 }
+
+/** Mail to the local SMTP listener, as a customer's or Gmail's server would send it. */
+const smtpClient = () => createTransport({ host: '127.0.0.1', port: smtp.port, secure: false, ignoreTLS: true });
 
 /** The preview region's text once it shows `expected`. */
 async function previewShows(page: Page, expected: string): Promise<void> {
@@ -168,7 +173,7 @@ describe('the web console', () => {
     await channel.getByText('No Gmail confirmation received yet.').waitFor();
 
     // Gmail's forwarding confirmation arrives over SMTP; the channel shows its code without a reload.
-    await createTransport({ host: '127.0.0.1', port: smtp.port, secure: false, ignoreTLS: true }).sendMail({
+    await smtpClient().sendMail({
       from: 'Gmail Team <forwarding-noreply@google.com>',
       to: forwardingAddress,
       subject: '(#583041967) Gmail Forwarding Confirmation - Receive Mail from care.team@gmail.com',
@@ -203,11 +208,176 @@ describe('the web console', () => {
     await signIn(page, agent);
     await page.getByText(`${agent.name} (agent)`).waitFor();
     const navigation = page.getByRole('navigation', { name: 'Main' });
-    await expect(navigation.getByRole('link').allTextContents()).resolves.toEqual(['Inbox settings: Email']);
+    const links = await navigation.getByRole('link').allTextContents();
+    expect(links).toContain('Inbox settings: Email');
+    expect(links.filter((link) => ['Users', 'Teams', 'Trusted forwarders', 'Pipelines'].includes(link))).toEqual([]);
     await expect(page.getByRole('button', { name: 'Connect a team email' }).count()).resolves.toBe(0);
     await page.goto(`${server.url}${CONSOLE_PATH}#/users`); // a deep link does not open an admin page either
     await page.getByRole('heading', { name: 'Inbox settings' }).waitFor();
     await expectAccessible(page, 'channels (agent)', audited);
     await page.close();
   });
+
+  it('works the inbox: new mail appears by itself, reply with an attachment, the answer threads back, note, assign, close and reopen', async () => {
+    const [admin, agent, colleague] = account.users;
+    const inbox = await connectedInbox(admin.token, 'Support desk', 'desk');
+    // Older conversations fill more than a page of the view (the console reads 20 at a time).
+    await Promise.all(Array.from({ length: 21 }, (_unused, index) =>
+      deliver(eml({ from: `Customer ${index} <customer${index}@shop.example>`, to: inbox.address, subject: `Older question ${index}`, text: `Question number ${index}` }), [inbox.address])));
+
+    // Tall enough for the whole thread in the screenshot (the shell's header is fixed: no fullPage).
+    const page = await browser.newPage({ viewport: { width: 1280, height: 1400 }, reducedMotion: 'reduce' });
+    await signIn(page, agent);
+    const navigation = page.getByRole('navigation', { name: 'Main' });
+    const desk = navigation.getByRole('group', { name: 'Support desk' });
+    await desk.getByRole('link', { name: /^Unassigned\s*21$/ }).click();
+    await page.getByRole('heading', { name: 'Unassigned', level: 1 }).waitFor();
+    const rows = page.getByTestId('conversation-row');
+    await rows.nth(19).waitFor();
+    await expect(rows.count()).resolves.toBe(20);
+    await expectAccessible(page, 'inbox: unassigned', audited);
+
+    // A customer writes (HTML with quoted history, and a file); the view shows it without a reload.
+    const customer = 'jane.customer@shop.example';
+    await smtpClient().sendMail({
+      from: `Jane Customer <${customer}>`,
+      to: inbox.address,
+      subject: 'Damaged order #1042',
+      text: 'Hello,\n\nMy order #1042 arrived damaged. Can you send a replacement?\n\nJane\n\nOn Tue, Dec 1, 2026 at 9:00 AM, Support desk wrote:\n> Thanks for your order!\n',
+      html: '<p>Hello,</p><p>My order #1042 arrived damaged. Can you send a replacement?</p><p>Jane</p><img src="https://images.shop.example/logo.png" alt="Shop logo"><blockquote type="cite">Thanks for your order!</blockquote><script>document.title="pwned"</script>',
+      attachments: [{ filename: 'damage-report.txt', content: 'Box crushed on one side.\n', contentType: 'text/plain' }],
+    });
+    const newest = rows.filter({ hasText: 'Damaged order #1042' });
+    await newest.waitFor({ timeout: 15_000 });
+    await desk.getByRole('link', { name: /^Unassigned\s*22$/ }).waitFor();
+    // The next page, by cursor.
+    await page.getByRole('button', { name: 'Load more' }).click();
+    await rows.nth(21).waitFor();
+    await expect(rows.count()).resolves.toBe(22);
+
+    // The conversation: new text first, the quoted history folded, why this contact, the file, contact and ticket.
+    // By keyboard: the link, Enter, and the new page's heading has the focus.
+    await newest.getByRole('link', { name: 'Damaged order #1042' }).focus();
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: 'Damaged order #1042', level: 1 }).waitFor();
+    await page.waitForFunction('document.activeElement?.tagName === "H1" && document.activeElement.textContent === "Damaged order #1042"');
+    const first = page.getByTestId('message').first();
+    await first.getByText('My order #1042 arrived damaged. Can you send a replacement?', { exact: false }).waitFor();
+    await expect(first.getByText('Thanks for your order!').count()).resolves.toBe(0);
+    await first.getByTestId('attribution').getByText('from-header').waitFor();
+    await expect(first.getByRole('link', { name: 'damage-report.txt' }).getAttribute('href')).resolves.toMatch(/^http:\/\/127\.0\.0\.1:\d+\//);
+    await first.getByRole('button', { name: 'Show the full message (quoted history)' }).click();
+    const fullMessage = page.frameLocator('iframe[title="Full message from jane.customer@shop.example"]');
+    await fullMessage.getByText('Thanks for your order!').waitFor();
+    // A remote image stays blocked (it would tell the sender the mail was read) until asked for.
+    const logo = 'https://images.shop.example/logo.png';
+    await expect(fullMessage.locator('img[alt="Shop logo"]').getAttribute('data-blocked-src')).resolves.toBe(logo);
+    await expect(fullMessage.locator('img[alt="Shop logo"]').getAttribute('src')).resolves.toBeNull();
+    await page.getByRole('switch', { name: 'Show remote images' }).check();
+    await fullMessage.locator(`img[alt="Shop logo"][src="${logo}"]`).waitFor({ state: 'attached' });
+    await expect(page.locator('iframe').first().getAttribute('sandbox')).resolves.not.toContain('allow-scripts');
+    const contactPanel = page.getByRole('region', { name: 'Contact' });
+    await contactPanel.getByText(customer).first().waitFor();
+    // The contact's owner, set here, is what the API then answers.
+    const owner = contactPanel.getByRole('combobox', { name: 'Contact owner' });
+    await owner.click();
+    await page.getByRole('option', { name: `${agent.name} (${agent.email})` }).click();
+    await owner.and(page.locator(`[value="${agent.name} (${agent.email})"]`)).waitFor();
+    await expect(call({ url: server.url }, 'GET', `/contacts?email=${customer}`, { token: agent.token }).then((found) => found.body.contacts[0].ownerId)).resolves.toBe(agent.userId);
+    const ticket = page.getByTestId('ticket');
+    await ticket.getByText('Damaged order #1042 for Jane Customer').waitFor();
+    const stage = ticket.getByRole('combobox', { name: 'Stage' });
+    await stage.and(page.locator('[value="New"]')).waitFor();
+    await stage.click();
+    await page.getByRole('option', { name: 'Waiting on us' }).click();
+    await stage.and(page.locator('[value="Waiting on us"]')).waitFor(); // the ticket as the API answered the move
+    await expectAccessible(page, 'conversation: new mail, full message open', audited);
+
+    // Reply with an attachment (uploaded to its presigned URL); it is sent through SES and assigns the replier.
+    const conversationId = page.url().split('/').pop()!;
+    await page.getByRole('textbox', { name: 'Reply', exact: true }).fill('Sorry about that, Jane. A replacement ships today.');
+    await page.locator('input[type=file]').setInputFiles({ name: 'return-label.pdf', mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.4 return label\n') });
+    await page.getByRole('button', { name: 'Send reply' }).click();
+    const sent = page.locator('[data-testid=message][data-direction=outbound]');
+    await sent.getByText('A replacement ships today.', { exact: false }).waitFor();
+    await sent.getByText(`Sent by ${agent.name}`).waitFor();
+    await page.getByRole('combobox', { name: 'Assignee' }).and(page.locator(`[value="${agent.name} (${agent.email})"]`)).waitFor();
+    await navigation.getByRole('link', { name: /^Assigned to me\s*1$/ }).waitFor();
+    const [email] = (await sentTo(customer)) as SentWithAttachments[];
+    expect(email.subject).toBe('Re: Damaged order #1042');
+    expect(email.attachments.map((file) => [file.filename, Buffer.from(file.content, 'base64').toString()])).toEqual([['return-label.pdf', '%PDF-1.4 return label\n']]);
+
+    // The customer answers the mail SES sent (In-Reply-To its id, to its Reply-To): it threads back into the page.
+    const sesId = `<${email.messageId}@email.amazonses.com>`;
+    await smtpClient().sendMail({
+      from: `Jane Customer <${customer}>`,
+      to: email.replyTo[0],
+      subject: `Re: ${email.subject}`,
+      inReplyTo: sesId,
+      references: [sesId],
+      text: 'Great, thank you!\n\nOn Fri, Dec 4, 2026, Support desk wrote:\n> Sorry about that, Jane.\n',
+    });
+    await page.getByTestId('message').nth(2).getByText('Great, thank you!').waitFor({ timeout: 15_000 });
+    await page.getByText('Jane Customer <jane.customer@shop.example> · 3 messages').waitFor();
+
+    // A note: refused in words under its field when blank, added otherwise.
+    await page.getByRole('tab', { name: 'Note' }).click();
+    const note = page.getByRole('textbox', { name: 'Internal note', exact: true });
+    await note.fill('   ');
+    await page.getByRole('button', { name: 'Add note' }).click();
+    await page.getByText('must not be only spaces').waitFor();
+    await note.fill('Replacement approved by the warehouse.');
+    await page.getByRole('button', { name: 'Add note' }).click();
+    await page.getByTestId('note').getByText('Replacement approved by the warehouse.').waitFor();
+    await page.getByTestId('note').getByText(`Internal note by ${agent.name}`).waitFor();
+    await page.screenshot({ path: join(SCREENSHOTS, 'conversation.png') });
+    await expectAccessible(page, 'conversation: answered, with a note', audited);
+
+    // Assign to a colleague: gone from "Assigned to me".
+    await page.getByRole('combobox', { name: 'Assignee' }).click();
+    await page.getByRole('option', { name: `${colleague.name} (${colleague.email})` }).click();
+    await navigation.getByRole('link', { name: /^Assigned to me\s*0$/ }).waitFor();
+    await expect(call({ url: server.url }, 'GET', `/conversations/${conversationId}`, { token: agent.token }).then((read) => read.body.assigneeId)).resolves.toBe(colleague.userId);
+
+    // Close, then reopen; the views' counts follow.
+    await page.getByRole('button', { name: 'Close conversation' }).click();
+    await page.getByRole('button', { name: 'Reopen conversation' }).waitFor();
+    await desk.getByRole('link', { name: /^Closed\s*1$/ }).waitFor();
+    await page.getByRole('button', { name: 'Reopen conversation' }).click();
+    await page.getByRole('button', { name: 'Close conversation' }).waitFor();
+    await desk.getByRole('link', { name: /^Closed\s*0$/ }).waitFor();
+    await expectAccessible(page, 'conversation: reopened', audited);
+
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await signIn(page, colleague);
+    await navigation.getByRole('link', { name: /^Assigned to me\s*1$/ }).click();
+    await page.getByRole('heading', { name: 'Assigned to me', level: 1 }).waitFor();
+    await rows.filter({ hasText: 'Damaged order #1042' }).waitFor();
+    await expectAccessible(page, 'inbox: assigned to me', audited);
+    await page.close();
+  }, 150_000);
 });
+
+/** What aws-ses-v2-local stored of a sent email, with the fields threading and attachments need. */
+interface SentWithAttachments extends SentEmail {
+  readonly messageId: string;
+  readonly replyTo: string[];
+  readonly attachments: { filename: string; content: string }[];
+}
+
+/** A connected inbox made through the API (the wizard's own test walks the pages): tickets on, no auto-assignment. */
+async function connectedInbox(token: string, name: string, localPart: string): Promise<{ inboxId: string; address: string }> {
+  const api = { url: server.url };
+  const created = await call(api, 'POST', '/inboxes', { token, body: { name, channel: 'team-email', accountType: 'shared', provider: 'other' } });
+  const inboxId = created.body.inboxId as string;
+  const steps: [string, unknown][] = [
+    ['sender-name', { mode: 'company', companyName: 'Acme' }],
+    ['sender-address', { mode: 'default', username: localPart }],
+    ['tickets', { enabled: true, template: { name: '{{subject}} for {{contact.name}}', pipelineId: 'support', stageId: 'new', priority: 'medium', owner: { type: 'assignee' } } }],
+    ['forwarding-address', { localPart }],
+  ];
+  for (const [step, body] of steps) expect((await call(api, 'PUT', `/inboxes/${inboxId}/${step}`, { token, body })).status).toBe(200);
+  const connected = await call(api, 'POST', `/inboxes/${inboxId}/connect`, { token });
+  expect(connected.status).toBe(200);
+  return { inboxId, address: connected.body.forwardingAddress as string };
+}

@@ -1,0 +1,42 @@
+/** The inbox part of the navigation: "Assigned to me" across inboxes, then each connected inbox's views, with counts. */
+import { useId } from 'react';
+import { Badge, NavLink, Text } from '@mantine/core';
+import { useChannels, useConversationCounts, useMePolled } from '../api/queries';
+import { INBOX_VIEWS, InboxRoute, paths } from './views';
+
+function Count({ value }: { value: number | undefined }) {
+  return value === undefined ? null : <Badge size="sm" variant="light" color="gray" circle={value < 10}>{value}</Badge>;
+}
+
+export function InboxNav({ current, onNavigate }: { current: InboxRoute | undefined; onNavigate: () => void }) {
+  const me = useMePolled();
+  const channels = useChannels();
+  return (
+    <>
+      <NavLink variant="filled" href={`#${paths.mine}`} label="Assigned to me" active={current?.page === 'mine'} onClick={onNavigate} rightSection={<Count value={me.data?.user.openAssigned} />} />
+      {channels.data?.map((channel) => <InboxViews key={channel.inboxId} inboxId={channel.inboxId} name={channel.name} current={current} onNavigate={onNavigate} />)}
+    </>
+  );
+}
+
+/** One inbox's views, a group named after the inbox (each link's name is its label and count). */
+function InboxViews({ inboxId, name, current, onNavigate }: { inboxId: string; name: string; current: InboxRoute | undefined; onNavigate: () => void }) {
+  const counts = useConversationCounts(inboxId);
+  const headingId = useId();
+  return (
+    <div role="group" aria-labelledby={headingId}>
+      <Text id={headingId} size="xs" fw={700} c="dimmed" tt="uppercase" mt="sm" mb={4} px="sm">{name}</Text>
+      {INBOX_VIEWS.map((link) => (
+        <NavLink
+          variant="filled"
+          key={link.view}
+          href={`#${paths.view(inboxId, link.view)}`}
+          label={link.label}
+          active={current?.page === 'view' && current.inboxId === inboxId && current.view === link.view}
+          onClick={onNavigate}
+          rightSection={<Count value={counts.data?.[link.view]} />}
+        />
+      ))}
+    </div>
+  );
+}

@@ -1,0 +1,40 @@
+/** The inbox views in the navigation, and the hash routes of the inbox pages. */
+import type { InboxViewName } from '../api/queries';
+
+export interface InboxViewLink {
+  readonly view: InboxViewName;
+  readonly label: string;
+  /** What the list says when the view holds nothing. */
+  readonly empty: string;
+}
+
+/**
+ * Per-inbox views, in navigation order, each counted by `GET /inboxes/{id}/conversation-counts`.
+ * Quarantine joins here (its label, its count and its page) once the API lists quarantined mail.
+ */
+export const INBOX_VIEWS: readonly InboxViewLink[] = [
+  { view: 'unassigned', label: 'Unassigned', empty: 'Nothing waits for an owner.' },
+  { view: 'open', label: 'All open', empty: 'No open conversations.' },
+  { view: 'closed', label: 'Closed', empty: 'No closed conversations yet.' },
+];
+
+export const paths = {
+  mine: '/mine',
+  view: (inboxId: string, view: InboxViewName) => `/inboxes/${inboxId}/${view}`,
+  conversation: (conversationId: string) => `/conversations/${conversationId}`,
+};
+
+export type InboxRoute =
+  | { readonly page: 'mine' }
+  | { readonly page: 'view'; readonly inboxId: string; readonly view: InboxViewName }
+  | { readonly page: 'conversation'; readonly conversationId: string };
+
+/** The inbox page a hash route names, if any. */
+export function inboxRoute(route: string): InboxRoute | undefined {
+  if (route === paths.mine) return { page: 'mine' };
+  const view = /^\/inboxes\/([^/]+)\/([a-z]+)$/.exec(route);
+  const known = view && INBOX_VIEWS.find((link) => link.view === view[2]);
+  if (view && known) return { page: 'view', inboxId: view[1], view: known.view };
+  const conversation = /^\/conversations\/([^/]+)$/.exec(route);
+  return conversation ? { page: 'conversation', conversationId: conversation[1] } : undefined;
+}
