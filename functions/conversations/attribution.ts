@@ -9,6 +9,7 @@ import { Conflict, Forbidden, NotFound } from '../commons/errors';
 import { contactIdOf } from '../contacts/identity';
 import { domainOf, isWithinDomain } from '../inbound/domain/addresses';
 import { forwarderAuthentication } from '../inbound/domain/steps/authentication';
+import type { AttributionDecision } from '../inbound/domain/outcome';
 import type { Verdicts } from '../inbound/domain/steps/screen';
 import { MAX_TRUSTED_FORWARDERS } from '../inboxes/schemas';
 import { emailAddress } from '../directory/fields';
@@ -63,7 +64,7 @@ export interface MessageAttribution {
   readonly conversationId: string;
   readonly contact: ContactRef;
   /** The chain's decision, as it was made. */
-  readonly attribution: { readonly rule: string; readonly evidence: string } | null;
+  readonly attribution: AttributionDecision | null;
   readonly forwardedBy: string | null;
   /** The latest correction by an agent; null while the chain's decision stands. */
   readonly correction: AttributionCorrection | null;

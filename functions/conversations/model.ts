@@ -1,6 +1,6 @@
 /** Conversations as the agent workspace API shows them. */
 import type { AttachmentRecord } from '../inbound/domain/message';
-import type { Mailbox } from '../inbound/domain/outcome';
+import type { AttributionDecision, Mailbox } from '../inbound/domain/outcome';
 
 export type ConversationStatus = 'open' | 'closed';
 
@@ -103,7 +103,7 @@ export interface StoredMessage {
   readonly bodies?: { readonly htmlKey?: string; readonly textKey?: string };
   readonly attachments?: readonly StoredAttachment[];
   readonly verdicts?: Record<string, string>;
-  readonly attribution?: { readonly rule: string; readonly evidence: string };
+  readonly attribution?: AttributionDecision;
   readonly forwardedBy?: string | null;
   /** Inbound: the message's contact now (the chain's, or an agent's correction). */
   readonly contactId?: string;
@@ -140,7 +140,7 @@ export interface MessageView {
   readonly html: string | null;
   readonly attachments: readonly { readonly index: number; readonly filename: string; readonly contentType: string; readonly size: number; readonly disposition: 'inline' | 'attachment'; readonly url: string | null }[];
   readonly verdicts: Record<string, string> | null;
-  readonly attribution: { readonly rule: string; readonly evidence: string } | null;
+  readonly attribution: AttributionDecision | null;
   readonly forwardedBy: string | null;
   /** Inbound: the message's contact now; null for outbound. */
   readonly contactId: string | null;

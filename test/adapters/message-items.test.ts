@@ -91,6 +91,6 @@ describe('the forwarder of a message', () => {
   });
   it('is the trusted forwarder of a forward the chain believed; nobody for direct mail, auto-forwards and groups', () => {
     expect(forwarderOf({ ...message, attribution: { rule: 'inline-forward', evidence: '' }, forwardedBy: 'sam@acme.example' })).toBe('sam@acme.example');
-    for (const rule of ['from-header', 'auto-forward', 'x-original-sender']) expect(forwarderOf({ ...message, attribution: { rule, evidence: '' }, forwardedBy: 'list@acme.example' })).toBeUndefined();
+    for (const rule of ['from-header', 'auto-forward', 'x-original-sender'] as const) expect(forwarderOf({ ...message, attribution: { rule, evidence: '' }, forwardedBy: 'list@acme.example' })).toBeUndefined();
   });
 });

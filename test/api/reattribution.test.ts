@@ -48,6 +48,8 @@ describe('moving a message to another contact', () => {
     const before = await read(ws, forward.conversationId);
     const [message] = before.entries;
     expect(message).toMatchObject({ messageId: forward.storedMessageId, from: { email: forwarder }, attribution: { rule: 'untrusted-forwarder' }, correction: null });
+    // The sender the chain set aside, in structured form: what a client offers as the one-click correction.
+    expect(message.attribution.candidate).toEqual({ email: forward.customer, name: 'Original Customer' });
     const colleague = await contactByEmail(ws, forwarder);
     expect(message.contactId).toBe(colleague.contactId);
     expect(await contactHistory(ws, colleague.contactId)).toEqual([forward.conversationId]);
@@ -104,6 +106,8 @@ describe('moving a message to another contact', () => {
     const second = String(reply.receipt!.messageId);
     expect(reply.receipt!.conversationId).toBe(conversationId);
 
+    // Plain mail: nothing was set aside.
+    expect((await read(ws, conversationId)).entries[0].attribution).toEqual({ rule: 'from-header', evidence: 'From: Jane <jane@customer.example>' });
     const moved = await reattribute(ws, second, { email: 'boss@customer.example' });
     expect(moved.status).toBe(200);
     expect(moved.body).toMatchObject({ contact: { email: 'boss@customer.example', name: null }, conversationContact: { email: 'jane@customer.example' } });

@@ -94,18 +94,27 @@ describe('attributeSender walks forwards of forwards while each forwarder is tru
     const result = attributeSender(readSenders(message(nested)), trusting('agent@acme.com', 'sam@acme.com'), pass);
     expect(result).toMatchObject({ contact: { email: 'jane@example.org' }, attribution: { rule: 'inline-forward' }, forwardedBy: 'agent@acme.com' });
     expect(result.trace.why).toContain('sam@acme.com forwarded it in turn (listed)');
+    expect(result).toHaveProperty('attribution', expect.not.objectContaining({ candidate: expect.anything() }));
   });
 
   it('stops at the first untrusted forwarder', () => {
     const result = attributeSender(readSenders(message(nested)), trusting('agent@acme.com'), pass);
     expect(result).toMatchObject({ contact: { email: 'sam@acme.com' } });
     expect(result.trace.why).toContain('stopped at sam@acme.com: not a trusted forwarder');
+    // The sender inside the untrusted forward is set aside, in structured form, for a one-click correction.
+    expect(result).toMatchObject({ attribution: { candidate: { email: 'jane@example.org', name: 'Jane Customer' } } });
+  });
+
+  it('sets aside the forwarded sender when the forwarder is not trusted at all', () => {
+    const result = attributeSender(readSenders(message(nested)), trusting(), pass);
+    expect(result).toMatchObject({ contact: { email: 'agent@acme.com' }, attribution: { rule: 'untrusted-forwarder', candidate: { email: 'sam@acme.com', name: 'Sam' } } });
   });
 
   it('never names an inner sender for an unauthenticated forwarder, and says why', () => {
     const result = attributeSender(readSenders(message(nested)), trusting('agent@acme.com', 'sam@acme.com'), verdicts({ spf: 'PASS', spfDomain: 'attacker.example', dkim: 'FAIL' }));
     expect(result).toMatchObject({ contact: { email: 'agent@acme.com' }, attribution: { rule: 'forwarder-failed-authentication' }, forwardedBy: null });
     expect(result.trace.why).toContain("the forwarder's message is not authenticated for its domain");
+    expect(result).toMatchObject({ attribution: { candidate: { email: 'sam@acme.com' } } });
   });
 });
 

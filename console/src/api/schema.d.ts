@@ -1161,8 +1161,15 @@ export interface components {
                 [key: string]: string;
             } | null;
             attribution: {
+                /** @description the attribution rule id (functions/inbound/domain/outcome.ts) */
                 rule: string;
+                /** @description the header or body line that decided */
                 evidence: string;
+                /** @description the forwarded sender the chain set aside (a forward it did not believe): what a one-click re-attribution offers */
+                candidate?: {
+                    email: string;
+                    name: string;
+                };
             } | null;
             forwardedBy: string | null;
             /** @description inbound: the message's contact now */
@@ -1217,8 +1224,15 @@ export interface components {
             };
             /** @description the inbound chain's decision, as made */
             attribution: {
+                /** @description the attribution rule id (functions/inbound/domain/outcome.ts) */
                 rule: string;
+                /** @description the header or body line that decided */
                 evidence: string;
+                /** @description the forwarded sender the chain set aside (a forward it did not believe): what a one-click re-attribution offers */
+                candidate?: {
+                    email: string;
+                    name: string;
+                };
             } | null;
             forwardedBy: string | null;
             correction: {

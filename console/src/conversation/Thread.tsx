@@ -4,6 +4,7 @@ import { useDisclosure } from '@mantine/hooks';
 import type { Schemas } from '../api/client';
 import { useUserNames } from '../inbox/people';
 import { MessageHtml } from './MessageHtml';
+import { Reattribute } from './Reattribute';
 import { RetryReply } from './RetryReply';
 
 type Entry = Schemas['Message'] | Schemas['Note'];
@@ -44,7 +45,8 @@ function NoteCard({ note }: { note: Schemas['Note'] }) {
   );
 }
 
-const people = (list: readonly { email: string; name: string }[]) => list.map((person) => (person.name ? `${person.name} <${person.email}>` : person.email)).join(', ');
+const person = (who: { email: string; name: string | null }) => (who.name ? `${who.name} <${who.email}>` : who.email);
+const people = (list: readonly { email: string; name: string }[]) => list.map(person).join(', ');
 
 function MessageCard({ conversationId, message }: { conversationId: string; message: Schemas['Message'] }) {
   const nameOf = useUserNames();
@@ -64,10 +66,21 @@ function MessageCard({ conversationId, message }: { conversationId: string; mess
         </Group>
       </Group>
       {message.direction === 'inbound' && message.attribution && (
-        <Text size="xs" c="dimmed" mb="xs" data-testid="attribution">
-          Why this contact: {ATTRIBUTION_WORDS[message.attribution.rule] ?? message.attribution.rule} (<Code>{message.attribution.rule}</Code>) — {message.attribution.evidence}
-          {message.forwardedBy && ` · forwarded by ${message.forwardedBy}`}
-        </Text>
+        <Stack gap={4} mb="xs" data-testid="attribution">
+          <Group gap="xs" wrap="nowrap" align="flex-start">
+            <Text size="xs" c="dimmed">
+              Why this contact: {ATTRIBUTION_WORDS[message.attribution.rule] ?? message.attribution.rule} (<Code>{message.attribution.rule}</Code>) — {message.attribution.evidence}
+              {message.forwardedBy && ` · forwarded by ${message.forwardedBy}`}
+            </Text>
+            <Reattribute message={message} />
+          </Group>
+          {message.correction && (
+            <Text size="xs" data-testid="correction">
+              Moved to {person(message.correction.contact)} by {nameOf(message.correction.by)} on {new Date(message.correction.at).toLocaleString()} (previously {person(message.correction.previousContact)})
+              {message.correction.trustedForwarder && ` · ${message.correction.trustedForwarder} is now a trusted forwarder`}
+            </Text>
+          )}
+        </Stack>
       )}
       {message.delivery?.status === 'failed' && (
         <Alert color="red" mb="xs" title="This reply was not sent">

@@ -183,6 +183,11 @@ export const viewCounts = z.object({ unassigned: z.number().int(), mine: z.numbe
 export const note = z.object({ kind: z.literal('note'), noteId: z.string(), authorId: z.string(), text: z.string(), createdAt: timestamp, at: timestamp });
 
 const contactRef = z.object({ contactId: z.string(), email: z.string(), name: z.string().nullable() });
+const attributionDecision = z.object({
+  rule: z.string().meta({ description: 'the attribution rule id (functions/inbound/domain/outcome.ts)' }),
+  evidence: z.string().meta({ description: 'the header or body line that decided' }),
+  candidate: mailbox.optional().meta({ description: 'the forwarded sender the chain set aside (a forward it did not believe): what a one-click re-attribution offers' }),
+});
 const attributionCorrection = z
   .object({ by: z.string().meta({ description: 'the user who corrected it' }), at: timestamp, previousContact: contactRef, contact: contactRef, trustedForwarder: z.string().optional() })
   .meta({ description: "an agent's correction of the contact (the latest one)" });
@@ -206,7 +211,7 @@ export const message = z.object({
   html: z.string().nullable().meta({ description: 'sanitized; remote images blocked unless ?images=remote' }),
   attachments: z.array(z.object({ index: z.number().int(), filename: z.string(), contentType: z.string(), size: z.number().int(), disposition: z.enum(['inline', 'attachment']), url: z.string().nullable().meta({ description: 'presigned, valid for 5 minutes' }) })),
   verdicts: z.record(z.string(), z.string()).nullable(),
-  attribution: z.object({ rule: z.string(), evidence: z.string() }).nullable(),
+  attribution: attributionDecision.nullable(),
   forwardedBy: z.string().nullable(),
   contactId: z.string().nullable().meta({ description: "inbound: the message's contact now" }),
   correction: attributionCorrection.nullable().meta({ description: 'inbound: who moved the message to its contact, when, and from whom; null while the attribution stands' }),
@@ -225,7 +230,7 @@ export const messageAttribution = z.object({
   messageId: z.string(),
   conversationId: z.string(),
   contact: contactRef.meta({ description: "the message's contact now" }),
-  attribution: z.object({ rule: z.string(), evidence: z.string() }).nullable().meta({ description: "the inbound chain's decision, as made" }),
+  attribution: attributionDecision.nullable().meta({ description: "the inbound chain's decision, as made" }),
   forwardedBy: z.string().nullable(),
   correction: attributionCorrection.nullable(),
   conversationContact: contactRef.meta({ description: "the conversation's contact (it moves with the message that started the conversation)" }),

@@ -51,3 +51,12 @@ export interface Mailbox {
   readonly email: string;
   readonly name: string;
 }
+
+/**
+ * How the contact was chosen. `candidate`: the forwarded sender the chain set aside — named by a forward it did
+ * not believe (untrusted or unauthenticated forwarder, or a forward inside an untrusted inner forwarder's
+ * message) — so a person can move the message to them in one click, without parsing the evidence.
+ */
+export interface AttributionDecision extends Decision<AttributionRule> {
+  readonly candidate?: Mailbox;
+}

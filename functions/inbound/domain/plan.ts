@@ -1,5 +1,5 @@
 /** What the inbound chain decided for one raw message, before (and as) it is written. */
-import type { AttributionRule, Classification, ClassificationRule, Decision, Mailbox } from './outcome';
+import type { AttributionDecision, Classification, ClassificationRule, Decision, Mailbox } from './outcome';
 import type { AttachmentRecord } from './message';
 import type { InboxRoute } from './steps/find-inbox';
 import type { ForwardingConfirmation } from './steps/classify';
@@ -72,7 +72,7 @@ export interface StoredPlan extends PlanBase {
   readonly outcome: 'stored';
   readonly route: InboxRoute;
   readonly contact: Mailbox & { readonly contactId: string };
-  readonly attribution: Decision<AttributionRule>;
+  readonly attribution: AttributionDecision;
   readonly forwardedBy: string | null;
   readonly conversation: {
     readonly conversationId: string;

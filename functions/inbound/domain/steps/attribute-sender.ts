@@ -7,7 +7,8 @@
  */
 import { addressesIn, isValidEmail } from '../addresses';
 import { firstHeader, headerLine, ParsedMessage } from '../message';
-import { AttributionRule, Decision, Mailbox } from '../outcome';
+import { cleanMailText, MAX_NAME_TEXT } from '../../../commons/text';
+import { AttributionDecision, AttributionRule, Mailbox } from '../outcome';
 import { evidenceText, TraceEntry } from '../trace';
 import type { Verdicts } from './screen';
 import { forwarderAuthentication } from './authentication';
@@ -21,7 +22,7 @@ export interface TrustPolicy {
 export type AttributeResult =
   | {
       readonly contact: Mailbox;
-      readonly attribution: Decision<AttributionRule>;
+      readonly attribution: AttributionDecision;
       readonly forwardedBy: string | null;
       readonly trace: TraceEntry;
     }
@@ -87,31 +88,37 @@ export function attributeSender({ outer, forwards, reading }: Senders, trust: Tr
   const trustReason = trust.trustReason(forwarder);
   if (!trustReason) {
     const note = `a forwarded block was found (${first.how}), but ${forwarder} is not a trusted forwarder`;
-    return decided(outer.mailbox, 'untrusted-forwarder', `${outer.evidence} (not a trusted forwarder; ignored ${first.evidence})`, null, note);
+    return decided(outer.mailbox, 'untrusted-forwarder', `${outer.evidence} (not a trusted forwarder; ignored ${first.evidence})`, null, note, first.sender);
   }
   const authentication = forwarderAuthentication(verdicts, forwarder);
   if (authentication.authenticated === false) {
     const evidence = `${outer.evidence} (${trustReason}, but ${authentication.why}${verdicts?.authEvidence ? `; ${verdicts.authEvidence}` : ''})`;
-    return decided(outer.mailbox, 'forwarder-failed-authentication', evidence, null, `a forwarded block was found (${first.how}), but the forwarder's message is not authenticated for its domain`);
+    return decided(outer.mailbox, 'forwarder-failed-authentication', evidence, null, `a forwarded block was found (${first.how}), but the forwarder's message is not authenticated for its domain`, first.sender);
   }
   const walked = [`forwarder ${forwarder}: ${trustReason}; ${authentication.authenticated ? `authenticated (${authentication.why})` : authentication.why}`];
   let level = 0;
+  let setAside: Mailbox | undefined;
   while (level + 1 < forwards.length) {
     const inner = forwards[level].sender.email;
     const innerReason = trust.trustReason(inner);
     if (!innerReason) {
       walked.push(`stopped at ${inner}: not a trusted forwarder, so the forward inside its message (${forwards[level + 1].evidence}) is ignored`);
+      setAside = forwards[level + 1].sender;
       break;
     }
     walked.push(`${inner} forwarded it in turn (${innerReason})`);
     level++;
   }
   const chosen = forwards[level];
-  return decided(chosen.sender, chosen.kind, chosen.evidence, forwarder, [`found by ${chosen.how}`, ...walked].join('; '));
+  return decided(chosen.sender, chosen.kind, chosen.evidence, forwarder, [`found by ${chosen.how}`, ...walked].join('; '), setAside);
 }
 
-function decided(contact: Mailbox, rule: AttributionRule, evidence: string, forwardedBy: string | null, note?: string): AttributeResult {
-  const attribution = { rule, evidence: evidenceText(evidence) };
+function decided(contact: Mailbox, rule: AttributionRule, evidence: string, forwardedBy: string | null, note?: string, candidate?: Mailbox): AttributeResult {
+  const attribution: AttributionDecision = {
+    rule,
+    evidence: evidenceText(evidence),
+    ...(candidate ? { candidate: { email: candidate.email, name: cleanMailText(candidate.name, MAX_NAME_TEXT) } } : {}),
+  };
   const why = `${rule}: ${attribution.evidence}${note ? `; ${note}` : ''}`;
   return { contact, attribution, forwardedBy, trace: { step: 'attribute', decision: contact.email, why } };
 }
