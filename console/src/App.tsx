@@ -7,6 +7,7 @@ import { useChannels } from './api/queries';
 import { ConversationPage } from './conversation/ConversationPage';
 import { InboxViewPage, MyConversationsPage } from './inbox/ConversationList';
 import { InboxNav } from './inbox/InboxNav';
+import { QuarantinePage } from './inbox/QuarantinePage';
 import { inboxRoute } from './inbox/views';
 import { Channels } from './pages/Channels';
 import { Pipelines } from './pages/Pipelines';
@@ -63,6 +64,7 @@ export function App() {
         {work?.page === 'mine' ? <MyConversationsPage />
           : work?.page === 'view' ? <InboxViewPage key={`${work.inboxId}/${work.view}`} inboxId={work.inboxId} inboxName={inboxName(work.inboxId)} view={work.view} />
           : work?.page === 'conversation' ? <ConversationPage key={work.conversationId} conversationId={work.conversationId} inboxName={inboxName} />
+          : work?.page === 'quarantine' ? <QuarantinePage key={work.inboxId} inboxId={work.inboxId} inboxName={inboxName(work.inboxId)} isAdmin={isAdmin} />
           : connect && isAdmin ? <ConnectWizard key={connect[1] ?? 'new'} inboxId={connect[1]} />
           : adminPage ? <adminPage.Page />
           : <Channels isAdmin={isAdmin} />}

@@ -12,6 +12,7 @@ import { batchGet, keyString } from './batch-get';
 import { decodeCursor, Key, queryPage } from './cursors';
 import { assignedCountAttribute, assigneeCondition, openAssignedItems, VIEW_COUNT_SHARDS, viewCountItem, viewKeyClauses } from './conversation-items';
 import { keys, listings, MESSAGE_SK_PREFIX, NOTE_SK_PREFIX } from './keys';
+import { quarantineCountKeys, quarantineCountOf } from './quarantine-count-items';
 
 export type Row = Record<string, unknown>;
 
@@ -124,9 +125,17 @@ export class DynamoConversations implements ConversationStore {
   /** One BatchGetItem of the inbox's count shards, summed. */
   async viewCounts(inboxId: string, userId: string): Promise<ViewCounts> {
     const shardKeys = Array.from({ length: VIEW_COUNT_SHARDS }, (_unused, shard) => keys.viewCounts(inboxId, shard));
-    const found = (await batchGet(this.client, { [this.tables.conversations]: shardKeys })).get(this.tables.conversations)!;
+    const quarantineKeys = quarantineCountKeys(inboxId);
+    // One BatchGetItem: the view counts' shards and the quarantine count's.
+    const found = (await batchGet(this.client, { [this.tables.conversations]: [...shardKeys, ...quarantineKeys] })).get(this.tables.conversations)!;
     const sum = (name: string) => shardKeys.reduce((total, key) => total + Number(found.get(keyString(key))?.[name] ?? 0), 0);
-    return { unassigned: sum('unassigned'), mine: sum(assignedCountAttribute(userId)), open: sum('open'), closed: sum('closed') };
+    return {
+      unassigned: sum('unassigned'),
+      mine: sum(assignedCountAttribute(userId)),
+      open: sum('open'),
+      closed: sum('closed'),
+      quarantined: quarantineCountOf(quarantineKeys.map((key) => found.get(keyString(key)))),
+    };
   }
 
   async addNote(conversation: Conversation, note: Note): Promise<void> {

@@ -4,8 +4,8 @@
  * and deleted records move to a listing of their own, so they leave the quarantine list and are still found
  * by id. A record's id is its place in the listing (`<receivedAt>#<receiptId>`, base64url): no extra item.
  */
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { BY_PARENT_INDEX } from '../commons/table-design';
 import { releaseReceiptKey } from '../inbound/domain/plan';
 import { FailedItemView, quarantineItemId, QuarantineRecord, ReleaseResult } from '../quarantine/model';
@@ -13,8 +13,12 @@ import type { InboxInfo, Page, PageRequest, QuarantineStore } from '../quarantin
 import { decodeCursor, queryPage } from './cursors';
 import { healthQueries, inboxHealth, InboxHealthCounts } from './health-items';
 import { keys, listings } from './keys';
+import { quarantineCountUpdate } from './quarantine-count-items';
 
 type Row = Record<string, unknown>;
+
+/** Attempts of a release or delete claim that meets transaction conflicts. */
+const SETTLE_ATTEMPTS = 6;
 
 /** `<receivedAt>#rc_<32 hex>`: the listing order the chain wrote. */
 const LISTED_AT = /^[0-9T:.+Z-]{10,35}#rc_[0-9a-f]{32}$/;
@@ -100,33 +104,49 @@ export class DynamoQuarantine implements QuarantineStore {
   }
 
   claimRelease(record: QuarantineRecord, releasedBy: string, releasedAt: string): Promise<QuarantineRecord> {
-    return this.settle(record, 'SET releasedBy = :by, releasedAt = :at, gsi1pk = :handled', { ':by': releasedBy, ':at': releasedAt });
+    return this.settle(record, 'SET releasedBy = :by, releasedAt = :at, gsi1pk = :handled', { ':by': releasedBy, ':at': releasedAt }, { ...record, released: { releasedBy, releasedAt } });
   }
 
   markDeleted(record: QuarantineRecord, deletedBy: string, deletedAt: string): Promise<QuarantineRecord> {
-    return this.settle(record, 'SET deletedBy = :by, deletedAt = :at, gsi1pk = :handled', { ':by': deletedBy, ':at': deletedAt });
+    return this.settle(record, 'SET deletedBy = :by, deletedAt = :at, gsi1pk = :handled', { ':by': deletedBy, ':at': deletedAt }, { ...record, deleted: { deletedBy, deletedAt } });
   }
 
-  /** Released or deleted, whichever comes first, once: the loser reads the record as the winner left it. */
-  private async settle(record: QuarantineRecord, update: string, values: Row): Promise<QuarantineRecord> {
+  /**
+   * Released or deleted, whichever comes first, once: the loser reads the record as the winner left it. The
+   * inbox's quarantine count goes down in the same transaction, so it moves exactly once per record.
+   */
+  private async settle(record: QuarantineRecord, update: string, values: Row, settled: QuarantineRecord): Promise<QuarantineRecord> {
     const Key = keys.receipt(record.receiptKey, record.inboxId);
-    try {
-      const { Attributes } = await this.client.send(
-        new UpdateCommand({
-          TableName: this.tables.conversations,
-          Key,
-          UpdateExpression: update,
-          ConditionExpression: 'outcome = :quarantined AND attribute_not_exists(releasedAt) AND attribute_not_exists(deletedAt)',
-          ExpressionAttributeValues: { ...values, ':quarantined': 'quarantined', ':handled': listings.quarantineHandled(record.inboxId) },
-          ReturnValues: 'ALL_NEW',
-        }),
-      );
-      return recordFrom(Attributes!);
-    } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
-      const { Item } = await this.client.send(new GetCommand({ TableName: this.tables.conversations, Key, ConsistentRead: true }));
-      return recordFrom(Item!);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.client.send(
+          new TransactWriteCommand({
+            TransactItems: [
+              {
+                Update: {
+                  TableName: this.tables.conversations,
+                  Key,
+                  UpdateExpression: update,
+                  ConditionExpression: 'outcome = :quarantined AND attribute_not_exists(releasedAt) AND attribute_not_exists(deletedAt)',
+                  ExpressionAttributeValues: { ...values, ':quarantined': 'quarantined', ':handled': listings.quarantineHandled(record.inboxId) },
+                },
+              },
+              quarantineCountUpdate(this.tables.conversations, record.inboxId, record.receiptKey, -1),
+            ],
+          }),
+        );
+        return settled;
+      } catch (error) {
+        if (!(error instanceof TransactionCanceledException)) throw error;
+        const [claim] = error.CancellationReasons ?? [];
+        if (claim?.Code === 'ConditionalCheckFailed') break; // another request settled it first
+        // A racing claim or count update: try again (the claim's condition then decides).
+        if (attempt >= SETTLE_ATTEMPTS) throw error;
+        await new Promise((resolve) => setTimeout(resolve, Math.random() * 20 * attempt));
+      }
     }
+    const { Item } = await this.client.send(new GetCommand({ TableName: this.tables.conversations, Key, ConsistentRead: true }));
+    return recordFrom(Item!);
   }
 
   async recordReleaseResult(record: QuarantineRecord, result: ReleaseResult): Promise<void> {

@@ -12,6 +12,7 @@ import { ticketItem } from './ticket-items';
 import { existingConversationItems, newConversationViews } from './conversation-items';
 import { messageRefPut } from './message-items';
 import { healthItems } from './health-items';
+import { quarantineCountUpdate } from './quarantine-count-items';
 
 export interface InboundTables {
   readonly inboxes: string;
@@ -143,7 +144,8 @@ function quarantineItems(plan: QuarantinePlan, tables: InboundTables): TransactI
     trace: plan.trace,
     ...listed,
   });
-  if (!plan.forwardingConfirmation) return [receipt];
+  const counted = plan.outcome === 'quarantined' ? [quarantineCountUpdate(tables.conversations, plan.route.inboxId, plan.receiptKey, 1)] : [];
+  if (!plan.forwardingConfirmation) return [receipt, ...counted];
   return [
     receipt,
     {
@@ -158,6 +160,7 @@ function quarantineItems(plan: QuarantinePlan, tables: InboundTables): TransactI
         },
       },
     },
+    ...counted,
   ];
 }
 

@@ -66,6 +66,8 @@ export const keys = {
   participant: (conversationId: string, email: string) => ({ pk: `CONV#${conversationId}`, sk: `PARTICIPANT#${keyPart(email)}` }),
   /** One shard of an inbox's health counters for a UTC day (`D#2026-12-04`) or hour (`H#2026-12-04T09`); see health-items.ts. */
   healthCounters: (inboxId: string, bucket: string, shard: number) => ({ pk: `HEALTH#${inboxId}`, sk: `${bucket}#${shard}` }),
+  /** One shard of how many quarantined messages an inbox holds now; see quarantine-count-items.ts. */
+  quarantineCount: (inboxId: string, shard: number) => ({ pk: `QUARANTINECOUNT#${inboxId}#${shard}`, sk: 'QUARANTINECOUNT' }),
 } as const;
 
 export const MESSAGE_SK_PREFIX = 'MSG#';

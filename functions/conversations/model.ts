@@ -65,7 +65,8 @@ export function summaryOf(conversation: Conversation): ConversationSummary {
   };
 }
 
-export type StoredAttachment = AttachmentRecord;
+/** A message's file: an inbound one as the chain stored it, or a reply's upload (which has no hash). */
+export type StoredAttachment = Omit<AttachmentRecord, 'sha256'> & { readonly sha256?: string };
 
 /** A contact as a message or conversation names it. */
 export interface ContactRef {

@@ -22,6 +22,8 @@ export interface ViewCounts {
   readonly mine: number;
   readonly open: number;
   readonly closed: number;
+  /** Quarantined mail the inbox holds now (waiting for an admin to release or delete it). */
+  readonly quarantined: number;
 }
 
 export interface ConversationStore {

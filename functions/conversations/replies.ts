@@ -130,6 +130,8 @@ async function deliver(context: ReplyContext, outgoing: OutgoingEmail, message: 
     references: outgoing.references,
     text: outgoing.text,
     html: outgoing.html,
+    // Listed like an inbound message's files (the uploads stay where they were PUT, in the mail bucket).
+    attachments: (outgoing.attachments ?? []).map((file, index) => ({ index, filename: file.filename, contentType: file.contentType, size: file.size, disposition: 'attachment' as const, storageKey: file.key })),
     outgoing,
   };
   const attemptedAt = context.now().toISOString();

@@ -1,5 +1,6 @@
 import { inboundItems, InboundTables, openCountItems, pendingOpenCountOf, TransactItem } from '../../functions/adapters/inbound-items';
 import { keys, listings } from '../../functions/adapters/keys';
+import { quarantineCountUpdate } from '../../functions/adapters/quarantine-count-items';
 import type { InboundRecordPlan, QuarantinePlan, StoredPlan } from '../../functions/inbound/domain/plan';
 
 const tables: InboundTables = { inboxes: 'inboxes', contacts: 'contacts', conversations: 'conversations', tickets: 'tickets' };
@@ -52,10 +53,14 @@ describe('inbound transaction items', () => {
   it('quarantined mail is listed in its inbox quarantine; a duplicate points at the first copy and is not listed', () => {
     const quarantined: QuarantinePlan = { ...base, outcome: 'quarantined', route, classification: 'auto-reply', reason: { rule: 'auto-submitted', evidence: 'Auto-Submitted: auto-replied' }, summary };
     expect(put(inboundItems(quarantined, tables)[0]).Item).toMatchObject({ gsi1pk: listings.quarantine('inb_1'), classification: 'auto-reply' });
+    // Listed, it adds one to the inbox's quarantine count in the same transaction.
+    expect(inboundItems(quarantined, tables).filter((item) => item.Update?.Key?.sk === 'QUARANTINECOUNT').map(update)).toEqual([quarantineCountUpdate('conversations', 'inb_1', base.receiptKey, 1).Update]);
     const duplicate: QuarantinePlan = { ...quarantined, outcome: 'duplicate', classification: 'duplicate', reason: { rule: 'duplicate-message-id', evidence: 'x' }, duplicateOf: { conversationId: 'cv_9', messageId: 'ms_9' } };
-    const item = put(inboundItems(duplicate, tables)[0]).Item!;
+    const duplicateItems = inboundItems(duplicate, tables);
+    const item = put(duplicateItems[0]).Item!;
     expect(item).toMatchObject({ conversationId: 'cv_9', messageId: 'ms_9' });
     expect(item.gsi1pk).toBeUndefined();
+    expect(duplicateItems.some((other) => other.Update?.Key?.sk === 'QUARANTINECOUNT')).toBe(false);
   });
 
   it('a Gmail confirmation is captured on the inbox, authenticated only when DMARC passed', () => {
@@ -67,7 +72,7 @@ describe('inbound transaction items', () => {
     });
     const confirmation = (dmarc?: 'PASS' | 'FAIL') => {
       const items = inboundItems(plan(dmarc), tables);
-      expect(items).toHaveLength(4); // the receipt, the inbox, the two health counters
+      expect(items).toHaveLength(5); // the receipt, the inbox, the quarantine count, the two health counters
       expect(update(items[1]).Key).toEqual(keys.inbox('acct_1', 'inb_1'));
       return update(items[1]).ExpressionAttributeValues![':confirmation'];
     };

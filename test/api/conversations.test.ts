@@ -64,7 +64,7 @@ describe('views', () => {
     expect(await idsIn(ws, 'closed')).toEqual([]);
     const listed = (await view(ws, 'open')).conversations[1];
     expect(listed).toMatchObject({ subject: 'Late order', snippet: 'My order is late.', contact: { email: 'jane@customer.example', name: 'Jane Customer' }, status: 'open', assigneeId: null, messageCount: 1, ticketId: null });
-    expect(await counts(ws)).toEqual({ unassigned: 2, mine: 0, open: 2, closed: 0 });
+    expect(await counts(ws)).toEqual({ unassigned: 2, mine: 0, open: 2, closed: 0, quarantined: 0 });
   });
 
   it('pages through a view with cursors that only continue that listing', async () => {
@@ -178,7 +178,7 @@ describe('assign, close, reopen', () => {
     expect(await idsIn(ws, 'mine', sam.token)).toEqual([conversationId]);
     expect(await idsIn(ws, 'unassigned')).toEqual([]);
     expect((await call(api, 'GET', '/conversations', { token: sam.token })).body.conversations.map((c: { conversationId: string }) => c.conversationId)).toEqual([conversationId]);
-    expect(await counts(ws, sam.token)).toEqual({ unassigned: 0, mine: 1, open: 1, closed: 0 });
+    expect(await counts(ws, sam.token)).toEqual({ unassigned: 0, mine: 1, open: 1, closed: 0, quarantined: 0 });
     expect(await openAssigned(ws, sam.userId)).toBe(1);
 
     expect((await call(api, 'GET', '/me', { token: sam.token })).body.user.openAssigned).toBe(1); // the sidebar's "mine everywhere"
@@ -190,14 +190,14 @@ describe('assign, close, reopen', () => {
     expect(await idsIn(ws, 'closed')).toEqual([conversationId]);
     expect(await idsIn(ws, 'mine', kim.token)).toEqual([]);
     expect(await openAssigned(ws, kim.userId)).toBe(0);
-    expect(await counts(ws, kim.token)).toEqual({ unassigned: 0, mine: 0, open: 0, closed: 1 });
+    expect(await counts(ws, kim.token)).toEqual({ unassigned: 0, mine: 0, open: 0, closed: 1, quarantined: 0 });
     // Closing again changes nothing.
     expect((await patch(ws, conversationId, { status: 'closed' })).status).toBe(200);
     expect(await openAssigned(ws, kim.userId)).toBe(0);
 
     await patch(ws, conversationId, { status: 'open', assigneeId: null });
     expect(await idsIn(ws, 'unassigned')).toEqual([conversationId]);
-    expect(await counts(ws)).toEqual({ unassigned: 1, mine: 0, open: 1, closed: 0 });
+    expect(await counts(ws)).toEqual({ unassigned: 1, mine: 0, open: 1, closed: 0, quarantined: 0 });
   });
 
   it('refuses bad changes, naming the field', async () => {
@@ -241,7 +241,7 @@ describe('assign, close, reopen', () => {
     expect(await idsIn(ws, 'mine', sam.token)).toEqual([conversationId]);
     expect(await idsIn(ws, 'closed')).toEqual([]);
     expect(await openAssigned(ws, sam.userId)).toBe(1);
-    expect(await counts(ws, sam.token)).toEqual({ unassigned: 0, mine: 1, open: 1, closed: 0 });
+    expect(await counts(ws, sam.token)).toEqual({ unassigned: 0, mine: 1, open: 1, closed: 0, quarantined: 0 });
     expect((await view(ws, 'mine', sam.token)).conversations[0]).toMatchObject({ snippet: 'Still waiting.', messageCount: 2 });
   });
 });

@@ -68,7 +68,7 @@ describe('merging', () => {
     // The source is assigned: its assignee's open count goes with it.
     const agent = ws.users[1];
     expect((await call(api, 'PATCH', `/conversations/${source.conversationId}`, { token: ws.token, body: { assigneeId: agent.userId } })).status).toBe(200);
-    expect(await counts(ws)).toEqual({ unassigned: 1, mine: 0, open: 2, closed: 0 });
+    expect(await counts(ws)).toEqual({ unassigned: 1, mine: 0, open: 2, closed: 0, quarantined: 0 });
     expect(await openAssigned(ws, agent.userId)).toBe(1);
     const contactOfSource = (await read(ws, source.conversationId)).contact.contactId;
 
@@ -89,7 +89,7 @@ describe('merging', () => {
     expect(await listed(ws, 'open')).toEqual([target.conversationId]);
     expect(await listed(ws, 'unassigned')).toEqual([target.conversationId]);
     expect((await call(api, 'GET', '/conversations?view=mine', { token: agent.token })).body.conversations).toEqual([]);
-    expect(await counts(ws)).toEqual({ unassigned: 1, mine: 0, open: 1, closed: 0 });
+    expect(await counts(ws)).toEqual({ unassigned: 1, mine: 0, open: 1, closed: 0, quarantined: 0 });
     expect(await openAssigned(ws, agent.userId)).toBe(0);
     expect((await call(api, 'GET', `/contacts/${contactOfSource}/conversations`, { token: ws.token })).body.conversations).toEqual([]);
 
@@ -108,7 +108,7 @@ describe('merging', () => {
     const again = await merge(ws, source.conversationId, { intoConversationId: target.conversationId });
     expect(again.status).toBe(200);
     expect(again.body).toEqual({ ...merged.body, target: expect.objectContaining({ messageCount: 3 }) });
-    expect(await counts(ws)).toEqual({ unassigned: 1, mine: 0, open: 1, closed: 0 });
+    expect(await counts(ws)).toEqual({ unassigned: 1, mine: 0, open: 1, closed: 0, quarantined: 0 });
 
     // The pointer takes no more work.
     expect((await call(api, 'PATCH', `/conversations/${source.conversationId}`, { token: ws.token, body: { status: 'closed' } })).body.error.code).toBe('conversation_merged');
@@ -132,7 +132,7 @@ describe('merging', () => {
     expect(into.messageCount).toBe(6);
     expect(into.entries.filter((entry: { kind: string }) => entry.kind === 'message')).toHaveLength(6);
     expect((await read(ws, source.conversationId)).entries).toEqual([]);
-    expect(await counts(ws)).toEqual({ unassigned: 1, mine: 0, open: 1, closed: 0 });
+    expect(await counts(ws)).toEqual({ unassigned: 1, mine: 0, open: 1, closed: 0, quarantined: 0 });
   });
 
   it('mail threaded by an index entry the merge could not see (an Outlook Thread-Index root) follows the source to the target', async () => {
@@ -207,7 +207,7 @@ describe('merging', () => {
     expect(await stored(target.conversationId)).toMatchObject({ messages: total });
     expect((await read(ws, target.conversationId)).messageCount).toBe(total);
     expect((await read(ws, source.conversationId)).messageCount).toBe(0);
-    expect(await counts(ws)).toEqual({ unassigned: 1, mine: 0, open: 1, closed: 0 });
+    expect(await counts(ws)).toEqual({ unassigned: 1, mine: 0, open: 1, closed: 0, quarantined: 0 });
   });
 });
 
@@ -253,6 +253,6 @@ describe('refusals', () => {
     expect([elsewhereToo.status, elsewhereToo.body.error.code]).toEqual([409, 'already_merged']);
     const intoPointer = await merge(ws, c.conversationId, { intoConversationId: a.conversationId });
     expect([intoPointer.status, intoPointer.body.error.code]).toEqual([409, 'target_merged']);
-    expect(await counts(ws)).toEqual({ unassigned: 2, mine: 0, open: 2, closed: 0 });
+    expect(await counts(ws)).toEqual({ unassigned: 2, mine: 0, open: 2, closed: 0, quarantined: 0 });
   });
 });

@@ -213,6 +213,46 @@ describe('release', () => {
   });
 });
 
+describe('the quarantine count (the sidebar’s, in GET /inboxes/{id}/conversation-counts)', () => {
+  const held = async (inbox: Inbox) => {
+    const reply = await call(api, 'GET', `/inboxes/${inbox.inboxId}/conversation-counts`, { token: agent });
+    expect(reply.status).toBe(200);
+    return reply.body.quarantined as number;
+  };
+  const listed = async (inbox: Inbox) => (await list(inbox, '?limit=100')).body.items.length as number;
+
+  it('is what the list holds through arrivals, redelivery, racing releases and deletes, and a release held again', async () => {
+    const inbox = await newInbox(account);
+    expect(await held(inbox)).toBe(0);
+    await send(inbox, { subject: 'Away 1', headers: { 'Auto-Submitted': 'auto-replied' } });
+    await send(inbox, { subject: 'Away 2', headers: { 'Auto-Submitted': 'auto-replied' } });
+    await send(inbox, { subject: 'Away 3', headers: { 'Auto-Submitted': 'auto-generated', Precedence: 'bulk' } });
+    await send(inbox, { subject: 'Invoice.exe' }, { virus: 'FAIL' });
+    await send(inbox, { subject: 'A real question' });
+    // SES delivering the same raw object again counts nothing (the ingest transaction is cancelled with its receipt).
+    const redelivered = await storeRaw(eml({ from: 'Jane <jane@customer.example>', to: inbox.address, subject: 'Away 4', headers: { 'Auto-Submitted': 'auto-replied' } }), [inbox.address]);
+    await handler(redelivered.event);
+    await handler(redelivered.event);
+    expect([await held(inbox), await listed(inbox)]).toEqual([5, 5]);
+
+    // Two racing releases of one, a release racing a delete of another: each record leaves the count once.
+    const [one, two, three] = await Promise.all(['Away 1', 'Away 2', 'Away 3'].map((subject) => itemOf(inbox, subject)));
+    const raced = await Promise.all([release(inbox, one.itemId), release(inbox, one.itemId), release(inbox, two.itemId), remove(inbox, two.itemId)]);
+    expect(raced[0].body.outcome).toBe('stored');
+    expect([await held(inbox), await listed(inbox)]).toEqual([3, 3]);
+    // Deleting again, releasing what was deleted or released: nothing moves.
+    await remove(inbox, two.itemId);
+    await release(inbox, one.itemId);
+    expect(await held(inbox)).toBe(3);
+    // Released but held again by another rule: it leaves and comes back as a new item.
+    expect((await release(inbox, three.itemId)).body.outcome).toBe('quarantined');
+    expect([await held(inbox), await listed(inbox)]).toEqual([3, 3]);
+    // Not releasable: it stays counted.
+    expect((await release(inbox, (await itemOf(inbox, 'Invoice.exe')).itemId)).status).toBe(409);
+    expect(await held(inbox)).toBe(3);
+  });
+});
+
 describe('failed mail of an inbox', () => {
   it('lists what failed for the inbox with its reason (admins only), newest first', async () => {
     const inbox = await newInbox(account);

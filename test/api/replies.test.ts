@@ -250,6 +250,14 @@ describe('replies', () => {
     const [stored] = (await sentById(sent.body.delivery.sesMessageId)) as (StoredEmail & { attachments: { content: string }[] })[];
     expect(stored.attachments).toHaveLength(1);
     expect(Buffer.from(stored.attachments[0].content, 'base64').equals(content)).toBe(true);
+    // The sent reply lists its file like an inbound message does, with a short-lived link to the very bytes.
+    const expectedFile = { index: 0, filename: 'Rechnung März.pdf', contentType: 'application/pdf', size: content.length, disposition: 'attachment', url: expect.any(String) };
+    expect(sent.body.attachments).toEqual([expectedFile]);
+    const thread = (await call(api, 'GET', `/conversations/${conversationId}`, { token: account.token })).body;
+    const listed = thread.entries.find((entry: { messageId?: string }) => entry.messageId === sent.body.messageId);
+    expect(listed.attachments).toEqual([expectedFile]);
+    const download = await fetch(listed.attachments[0].url);
+    expect(Buffer.from(await download.arrayBuffer()).equals(content)).toBe(true);
 
     const foreign = await upload(otherId, 'other.pdf', Buffer.from('not yours'));
     const prepared = await call(api, 'POST', `/conversations/${conversationId}/attachments`, { token: account.token, body: { filename: 'never.pdf', contentType: 'application/pdf', size: 10 } });

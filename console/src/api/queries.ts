@@ -60,6 +60,8 @@ export const inboxKeys = {
   view: (inboxId: string, view: string) => ['inbox-work', 'view', inboxId, view] as const,
   mine: ['inbox-work', 'mine'] as const,
   conversation: (conversationId: string) => ['inbox-work', 'conversation', conversationId] as const,
+  quarantine: (inboxId: string) => ['inbox-work', 'quarantine', inboxId] as const,
+  health: (inboxId: string) => ['inbox-work', 'health', inboxId] as const,
   contact: (contactId: string) => ['contacts', contactId] as const,
   contactConversations: (contactId: string) => ['contacts', contactId, 'conversations'] as const,
   ticket: (ticketId: string) => ['tickets', ticketId] as const,
@@ -140,5 +142,23 @@ export function useTicket(ticketId: string | null) {
     queryKey: inboxKeys.ticket(ticketId ?? ''),
     queryFn: () => unwrap(api.GET('/tickets/{ticketId}', { params: { path: { ticketId: ticketId! } } })),
     enabled: Boolean(ticketId),
+  });
+}
+
+/** An inbox's quarantined mail, newest first, a page at a time, polled like the views. */
+export function useQuarantine(inboxId: string) {
+  const api = useApi();
+  return usePaged(inboxKeys.quarantine(inboxId), (cursor) =>
+    unwrap(api.GET('/inboxes/{inboxId}/quarantine', { params: { path: { inboxId }, query: { limit: PAGE_SIZE, cursor } } })),
+  );
+}
+
+/** An inbox's health (last arrival, counts, authentication pass rates), polled like the channels. */
+export function useInboxHealth(inboxId: string) {
+  const api = useApi();
+  return useQuery({
+    queryKey: inboxKeys.health(inboxId),
+    queryFn: () => unwrap(api.GET('/inboxes/{inboxId}/health', { params: { path: { inboxId } } })),
+    refetchInterval: 5000,
   });
 }

@@ -561,7 +561,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** How many conversations each of the inbox's views holds */
+        /** How many conversations each of the inbox's views holds, and how much quarantined mail it holds */
         get: operations["getInboxesByInboxIdConversationCounts"];
         put?: never;
         post?: never;
@@ -3171,7 +3171,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description How many conversations each of the inbox's views holds */
+            /** @description How many conversations each of the inbox's views holds, and how much quarantined mail it holds */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -3182,6 +3182,8 @@ export interface operations {
                         mine: number;
                         open: number;
                         closed: number;
+                        /** @description quarantined mail held now (not yet released or deleted); kept with every quarantine, release and delete, never counted by reading */
+                        quarantined: number;
                     };
                 };
             };

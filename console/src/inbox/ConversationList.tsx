@@ -1,9 +1,10 @@
 /** One view's conversations, most recent activity first, a page at a time ("Load more"), polled for new mail. */
-import { Alert, Anchor, Badge, Button, Group, Loader, Stack, Table, Text } from '@mantine/core';
+import { Alert, Anchor, Badge, Group, Loader, Stack, Table, Text } from '@mantine/core';
 import type { InfiniteData, UseInfiniteQueryResult } from '@tanstack/react-query';
 import type { Schemas } from '../api/client';
 import { InboxViewName, useInboxView, useMyConversations } from '../api/queries';
 import { useUserNames } from './people';
+import { LoadMore } from '../ui/LoadMore';
 import { PageTitle } from '../ui/PageTitle';
 import { INBOX_VIEWS, paths } from './views';
 
@@ -54,12 +55,7 @@ function ConversationList({ title, subtitle, empty, pages }: { title: string; su
           </Table.Tbody>
         </Table>
       )}
-      {pages.hasNextPage && (
-        <Group>
-          <Button variant="default" onClick={() => pages.fetchNextPage()} loading={pages.isFetchingNextPage}>Load more</Button>
-        </Group>
-      )}
-      {pages.isFetchNextPageError && <Alert color="red" role="alert">{pages.error?.message}</Alert>}
+      <LoadMore pages={pages} />
     </Stack>
   );
 }

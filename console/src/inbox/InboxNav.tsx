@@ -19,7 +19,7 @@ export function InboxNav({ current, onNavigate }: { current: InboxRoute | undefi
   );
 }
 
-/** One inbox's views, a group named after the inbox (each link's name is its label and count). */
+/** One inbox's views and its quarantine, a group named after the inbox (each link's name is its label and count). */
 function InboxViews({ inboxId, name, current, onNavigate }: { inboxId: string; name: string; current: InboxRoute | undefined; onNavigate: () => void }) {
   const counts = useConversationCounts(inboxId);
   const headingId = useId();
@@ -37,6 +37,14 @@ function InboxViews({ inboxId, name, current, onNavigate }: { inboxId: string; n
           rightSection={<Count value={counts.data?.[link.view]} />}
         />
       ))}
+      <NavLink
+        variant="filled"
+        href={`#${paths.quarantine(inboxId)}`}
+        label="Quarantine"
+        active={current?.page === 'quarantine' && current.inboxId === inboxId}
+        onClick={onNavigate}
+        rightSection={<Count value={counts.data?.quarantined} />}
+      />
     </div>
   );
 }

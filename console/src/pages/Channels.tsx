@@ -1,7 +1,7 @@
 /** Inbox settings → Email: connected inboxes with what forwarding needs, drafts to finish, and the wizard's entry. */
-import { Accordion, Alert, Anchor, Badge, Button, Card, Code, CopyButton, Group, List, Stack, Text, Title } from '@mantine/core';
-import type { Channel } from '../api/client';
-import { useChannels, useInboxes } from '../api/queries';
+import { Accordion, Alert, Anchor, Badge, Button, Card, Code, CopyButton, Group, List, SimpleGrid, Stack, Text, Title } from '@mantine/core';
+import type { Channel, Schemas } from '../api/client';
+import { useChannels, useInboxes, useInboxHealth } from '../api/queries';
 import { navigate } from '../routes';
 
 export function Channels({ isAdmin }: { isAdmin: boolean }) {
@@ -51,6 +51,7 @@ function ChannelCard({ channel }: { channel: Channel }) {
         </CopyButton>
       </Group>
       {channel.senderAddress && <Text size="sm" mt={4}>Replies are sent from {channel.senderAddress}</Text>}
+      <ChannelHealth inboxId={channel.inboxId} name={channel.name} />
       {confirmation ? (
         <Alert mt="sm" color="blue" title="Gmail asked to confirm forwarding" data-testid="gmail-confirmation">
           <Text size="sm">
@@ -76,5 +77,30 @@ function ChannelCard({ channel }: { channel: Channel }) {
         </Accordion.Item>
       </Accordion>
     </Card>
+  );
+}
+
+type AuthenticationRate = Schemas['InboxHealth']['last7Days']['authentication']['spf'];
+
+const rate = ({ judged, passed, passRate }: AuthenticationRate) => (passRate === null ? 'nothing judged' : `${Math.round(passRate * 100)}% (${passed} of ${judged})`);
+
+/** The inbox's health (`GET /inboxes/{id}/health`): is mail arriving, how much was held, does it authenticate. */
+function ChannelHealth({ inboxId, name }: { inboxId: string; name: string }) {
+  const health = useInboxHealth(inboxId);
+  if (health.error) return <Alert mt="sm" color="red" role="alert">Health: {health.error.message}</Alert>;
+  if (!health.data) return null;
+  const { lastReceivedAt, last24Hours: day, last7Days: week } = health.data;
+  return (
+    <Stack gap={4} mt="sm" data-testid="channel-health" aria-label={`Health of ${name}`} component="section">
+      <Title order={3} size="h6">Health</Title>
+      <Text size="sm">Last message received: {lastReceivedAt ? new Date(lastReceivedAt).toLocaleString() : 'none yet'}</Text>
+      <Text size="sm">Last 24 hours: {day.received} received, {day.stored} stored, {day.quarantined} quarantined</Text>
+      <SimpleGrid cols={3} spacing="xs" maw={560}>
+        <Text size="sm">SPF: {rate(week.authentication.spf)}</Text>
+        <Text size="sm">DKIM: {rate(week.authentication.dkim)}</Text>
+        <Text size="sm">DMARC: {rate(week.authentication.dmarc)}</Text>
+      </SimpleGrid>
+      <Text size="xs" c="dimmed">Pass rates of the mail received over the last 7 days, as SES judged it.</Text>
+    </Stack>
   );
 }

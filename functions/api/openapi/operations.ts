@@ -84,7 +84,7 @@ export const OPERATIONS: Readonly<Record<string, Operation>> = {
   'GET /sending-domains/{domain}': { summary: 'A sending domain, with the status the email service reports now', response: out.sendingDomain },
 
   'GET /inboxes/{inboxId}/conversations': { summary: 'A view of an inbox (unassigned, mine, open, closed), most recent activity first', query: conversations.inboxViewSchema, response: out.page('conversations', out.conversationSummary) },
-  'GET /inboxes/{inboxId}/conversation-counts': { summary: "How many conversations each of the inbox's views holds", response: out.viewCounts },
+  'GET /inboxes/{inboxId}/conversation-counts': { summary: "How many conversations each of the inbox's views holds, and how much quarantined mail it holds", response: out.viewCounts },
   'GET /conversations': { summary: 'Open conversations assigned to me, across the inboxes of the account', query: conversations.myConversationsSchema, response: out.page('conversations', out.conversationSummary) },
   'GET /conversations/{conversationId}': { summary: 'A conversation with its messages (new text, sanitized HTML, attachment links) and notes, oldest first', query: conversations.conversationReadSchema, response: out.conversationDetail },
   'PATCH /conversations/{conversationId}': { summary: 'Assign, unassign, close or reopen a conversation', body: body(conversations.conversationChangesSchema, { assigneeId: 'usr_7f3k2', status: 'open' }), response: out.conversationSummary },

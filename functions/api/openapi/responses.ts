@@ -178,7 +178,13 @@ export const conversationSummary = z.object({
   ticketId: z.string().nullable(),
 });
 
-export const viewCounts = z.object({ unassigned: z.number().int(), mine: z.number().int(), open: z.number().int(), closed: z.number().int() });
+export const viewCounts = z.object({
+  unassigned: z.number().int(),
+  mine: z.number().int(),
+  open: z.number().int(),
+  closed: z.number().int(),
+  quarantined: z.number().int().meta({ description: 'quarantined mail held now (not yet released or deleted); kept with every quarantine, release and delete, never counted by reading' }),
+});
 
 export const note = z.object({ kind: z.literal('note'), noteId: z.string(), authorId: z.string(), text: z.string(), createdAt: timestamp, at: timestamp });
 
