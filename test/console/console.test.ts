@@ -4,7 +4,8 @@
  * forward mail to the new address over SMTP and see Gmail's confirmation code on the channel; admin settings
  * pages, and an agent who does not see them; work the inbox: mail sent over SMTP appears in Unassigned
  * without a reload, a reply with an attachment goes out through SES, the customer's answer threads back, notes,
- * assignment, close and reopen. axe-core audits every page visited; screenshots go to docs/.
+ * assignment, close and reopen; triage: a hand-forwarded mail moved to its customer in one click, quarantined mail
+ * counted, deleted and released. axe-core audits every page visited; screenshots go to docs/.
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -29,6 +30,8 @@ let server: LocalHttpApi;
 let smtp: SmtpInbound;
 let browser: Browser;
 let account: TestAccount;
+/** The inbox the inbox tests work in (made by the first of them through the API). */
+let supportDesk: { inboxId: string; address: string } | undefined;
 /** Pages axe-core audited, by name. */
 const audited: string[] = [];
 
@@ -180,6 +183,11 @@ describe('the web console', () => {
       text: `care.team@gmail.com has requested to automatically forward mail to your email\naddress ${forwardingAddress}.\nConfirmation code: 583041967\n`,
     });
     await channel.getByText('583041967').waitFor({ timeout: 15_000 });
+    // Its health: the confirmation is the inbox's first mail, held (the local listener judges no SPF/DKIM/DMARC).
+    const health = channel.getByTestId('channel-health');
+    await health.getByText('Last 24 hours: 1 received, 0 stored, 1 quarantined').waitFor();
+    await health.getByText('DMARC: nothing judged').waitFor();
+    await expect(health.getByText(/^Last message received: none yet$/).count()).resolves.toBe(0);
     await channel.getByText('care.team@gmail.com wants to forward here.', { exact: false }).waitFor();
     await channel.getByRole('button', { name: 'How to forward your team email here' }).click();
     await channel.getByText(/Google Groups:/).waitFor();
@@ -221,6 +229,7 @@ describe('the web console', () => {
   it('works the inbox: new mail appears by itself, reply with an attachment, the answer threads back, note, assign, close and reopen', async () => {
     const [admin, agent, colleague] = account.users;
     const inbox = await connectedInbox(admin.token, 'Support desk', 'desk');
+    supportDesk = inbox;
     // Older conversations fill more than a page of the view (the console reads 20 at a time).
     await Promise.all(Array.from({ length: 21 }, (_unused, index) =>
       deliver(eml({ from: `Customer ${index} <customer${index}@shop.example>`, to: inbox.address, subject: `Older question ${index}`, text: `Question number ${index}` }), [inbox.address])));
@@ -301,6 +310,8 @@ describe('the web console', () => {
     const sent = page.locator('[data-testid=message][data-direction=outbound]');
     await sent.getByText('A replacement ships today.', { exact: false }).waitFor();
     await sent.getByText(`Sent by ${agent.name}`).waitFor();
+    // The file sent is listed under the reply, like an inbound message's, with a link to its bytes.
+    await sent.getByRole('link', { name: 'return-label.pdf' }).waitFor();
     await page.getByRole('combobox', { name: 'Assignee' }).and(page.locator(`[value="${agent.name} (${agent.email})"]`)).waitFor();
     await navigation.getByRole('link', { name: /^Assigned to me\s*1$/ }).waitFor();
     const [email] = (await sentTo(customer)) as SentWithAttachments[];
@@ -354,6 +365,116 @@ describe('the web console', () => {
     await page.getByRole('heading', { name: 'Assigned to me', level: 1 }).waitFor();
     await rows.filter({ hasText: 'Damaged order #1042' }).waitFor();
     await expectAccessible(page, 'inbox: assigned to me', audited);
+    await page.close();
+  }, 150_000);
+
+  it('triages: a hand-forwarded mail moved to its customer in one click; quarantined mail counted, paged, deleted and released', async () => {
+    const [admin, agent] = account.users;
+    const desk = supportDesk ?? await connectedInbox(admin.token, 'Support desk', 'desk');
+    const page = await browser.newPage({ viewport: { width: 1280, height: 1000 }, reducedMotion: 'reduce' });
+    await signIn(page, agent);
+    const group = page.getByRole('navigation', { name: 'Main' }).getByRole('group', { name: 'Support desk' });
+    const rows = page.getByTestId('conversation-row');
+
+    // A partner forwards a customer's mail by hand; not a trusted forwarder, so the mail is filed under the partner.
+    const forwarder = 'sam.partner@reseller.example';
+    const customer = 'rosa.client@client.example';
+    await smtpClient().sendMail({
+      from: `Sam Partner <${forwarder}>`,
+      to: desk.address,
+      subject: 'Fwd: Invoice 7731 looks wrong',
+      text: ['Can you help her?', '', '---------- Forwarded message ---------', `From: Rosa Client <${customer}>`, 'Date: Mon, 30 Nov 2026 at 10:00', 'Subject: Invoice 7731 looks wrong', `To: Sam Partner <${forwarder}>`, '', 'The total on invoice 7731 counts the shipping twice.'].join('\n'),
+    });
+    await group.getByRole('link', { name: /^All open/ }).click();
+    const forwarded = rows.filter({ hasText: 'Fwd: Invoice 7731 looks wrong' });
+    await forwarded.getByText('Sam Partner', { exact: true }).waitFor({ timeout: 15_000 });
+    await forwarded.getByRole('link', { name: 'Fwd: Invoice 7731 looks wrong' }).click();
+    await page.getByRole('heading', { name: 'Fwd: Invoice 7731 looks wrong', level: 1 }).waitFor();
+    const why = page.getByTestId('message').first().getByTestId('attribution');
+    await why.getByText('untrusted-forwarder').waitFor();
+    await why.getByText(`ignored From: Rosa Client <${customer}>`, { exact: false }).waitFor();
+
+    // One click: the dialog offers the sender the chain set aside; an agent is not offered to trust the forwarder.
+    await why.getByRole('button', { name: `Change contact: message from ${forwarder}` }).click();
+    const dialog = page.getByRole('dialog', { name: 'Move this message to another contact' });
+    await expect(dialog.getByLabel('Contact email').inputValue()).resolves.toBe(customer);
+    await expect(dialog.getByLabel('Contact name').inputValue()).resolves.toBe('Rosa Client');
+    await expect(dialog.getByLabel('Always trust this forwarder').count()).resolves.toBe(0);
+    // The API's refusal in words, under the field it names.
+    await dialog.getByLabel('Contact email').fill('rosa at client');
+    await dialog.getByRole('button', { name: 'Move message' }).click();
+    await dialog.getByText('must be an email address').waitFor();
+    await expectAccessible(page, 'conversation: re-attribution dialog, refused', audited);
+    await dialog.getByLabel('Contact email').fill(customer);
+    await dialog.getByRole('button', { name: 'Move message' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    // The conversation, its contact panel and the correction line follow; the chain's decision stays readable.
+    await page.getByText(`Rosa Client <${customer}> · 1 message`).waitFor();
+    await page.getByRole('region', { name: 'Contact' }).getByText(customer, { exact: true }).waitFor();
+    await page.getByTestId('correction').getByText(`Moved to Rosa Client <${customer}> by ${agent.name}`, { exact: false }).waitFor();
+    await page.getByTestId('correction').getByText(`(previously Sam Partner <${forwarder}>)`, { exact: false }).waitFor();
+    await why.getByText('untrusted-forwarder').waitFor();
+    await expectAccessible(page, 'conversation: re-attributed, with the correction', audited);
+    await group.getByRole('link', { name: /^All open/ }).click();
+    await forwarded.getByText('Rosa Client', { exact: true }).waitFor();
+
+    // Quarantine: 20 older auto-replies (more than a page), then two over SMTP; counted in the navigation.
+    await Promise.all(Array.from({ length: 20 }, (_unused, index) =>
+      deliver(eml({ from: `Robot ${index} <robot${index}@shop.example>`, to: desk.address, subject: `Older auto-reply ${index}`, headers: { 'Auto-Submitted': 'auto-replied' } }), [desk.address])));
+    for (const subject of ['Delivery receipt', 'Automatic reply: Invoice 7731']) {
+      await smtpClient().sendMail({ from: `Rosa Client <${customer}>`, to: desk.address, subject, headers: { 'Auto-Submitted': 'auto-replied' }, text: 'I am out of the office until Monday.' });
+    }
+    await group.getByRole('link', { name: /^Quarantine\s*22$/ }).click();
+    await page.getByRole('heading', { name: 'Quarantine', level: 1 }).waitFor();
+    const held = page.getByTestId('quarantine-row');
+    const autoReply = held.filter({ hasText: 'Automatic reply: Invoice 7731' });
+    await autoReply.getByText('Auto-Submitted: auto-replied').waitFor();
+    await autoReply.getByText('auto-reply', { exact: true }).waitFor();
+    await autoReply.getByText('auto-submitted', { exact: true }).waitFor();
+    await autoReply.getByText(`Rosa Client <${customer}>`).waitFor();
+    await expect(held.count()).resolves.toBe(20);
+    await page.getByRole('button', { name: 'Load more' }).click();
+    await held.nth(21).waitFor();
+    await expect(held.count()).resolves.toBe(22);
+    // Agents read the list; only admins release or delete.
+    await expect(page.getByRole('button', { name: /^(Release|Delete)/ }).count()).resolves.toBe(0);
+    await expectAccessible(page, 'quarantine (agent)', audited);
+
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await signIn(page, admin);
+    await group.getByRole('link', { name: /^Quarantine\s*22$/ }).click();
+    await page.getByRole('heading', { name: 'Quarantine', level: 1 }).waitFor();
+    // Delete, after a confirmation.
+    await page.getByRole('button', { name: 'Delete: Delivery receipt' }).click();
+    const confirmDelete = page.getByRole('dialog', { name: 'Delete this message?' });
+    await expectAccessible(page, 'quarantine: confirm delete', audited);
+    await confirmDelete.getByRole('button', { name: 'Delete', exact: true }).click();
+    await page.getByTestId('quarantine-outcome').getByText('Deleted “Delivery receipt”.').waitFor();
+    await group.getByRole('link', { name: /^Quarantine\s*21$/ }).waitFor();
+    // Release, after a confirmation: the outcome links to the conversation it landed in.
+    await page.getByRole('button', { name: 'Release: Automatic reply: Invoice 7731' }).click();
+    const confirmRelease = page.getByRole('dialog', { name: 'Release this message?' });
+    await confirmRelease.getByText('skipping only auto-submitted', { exact: false }).waitFor();
+    await expectAccessible(page, 'quarantine: confirm release', audited);
+    await confirmRelease.getByRole('button', { name: 'Release', exact: true }).click();
+    const outcome = page.getByTestId('quarantine-outcome');
+    await outcome.getByText('it is now in the inbox', { exact: false }).waitFor();
+    await group.getByRole('link', { name: /^Quarantine\s*20$/ }).waitFor();
+    await expect(autoReply.count()).resolves.toBe(0);
+    await expectAccessible(page, 'quarantine (admin), after a release', audited);
+    await page.screenshot({ path: join(SCREENSHOTS, 'quarantine.png') });
+    await outcome.getByRole('link', { name: 'Open the conversation' }).click();
+    await page.getByRole('heading', { name: 'Automatic reply: Invoice 7731', level: 1 }).waitFor();
+    await group.getByRole('link', { name: /^Unassigned/ }).click();
+    await rows.filter({ hasText: 'Automatic reply: Invoice 7731' }).waitFor();
+
+    // An admin is also offered to trust the forwarder when moving a forward.
+    await rows.filter({ hasText: 'Fwd: Invoice 7731 looks wrong' }).getByRole('link').click();
+    await page.getByRole('button', { name: `Change contact: message from ${customer}` }).click();
+    await dialog.getByLabel('Always trust this forwarder').waitFor();
+    await expectAccessible(page, 'conversation: re-attribution dialog (admin)', audited);
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await dialog.waitFor({ state: 'hidden' });
     await page.close();
   }, 150_000);
 });

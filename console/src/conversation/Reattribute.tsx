@@ -50,7 +50,7 @@ export function Reattribute({ message }: { message: Schemas['Message'] }) {
   const general = trustError(move.error) ? undefined : generalError(move.error, FIELDS);
   return (
     <>
-      <Button size="compact-xs" variant="light" onClick={open} aria-label={`Change contact: message from ${message.from.email}`}>Change contact</Button>
+      <Button size="compact-xs" variant="light" style={{ flexShrink: 0 }} onClick={open} aria-label={`Change contact: message from ${message.from.email}`}>Change contact</Button>
       <Modal opened={opened} onClose={dialog.close} title="Move this message to another contact" closeButtonProps={{ 'aria-label': 'Close the dialog' }}>
         <form onSubmit={(event) => { event.preventDefault(); move.mutate(); }}>
           <Stack>

@@ -121,7 +121,7 @@ function Outcome({ done }: { done: Done }) {
   const subject = done.item.subject || '(no subject)';
   if (done.kind === 'delete') return <Alert color="gray" role="status" data-testid="quarantine-outcome">Deleted “{subject}”.</Alert>;
   const { result } = done;
-  const conversation = result.conversationId && <Anchor href={`#${paths.conversation(result.conversationId)}`}>Open the conversation</Anchor>;
+  const conversation = result.conversationId && <Anchor href={`#${paths.conversation(result.conversationId)}`} c="inherit" underline="always" fw={600}>Open the conversation</Anchor>;
   switch (result.outcome) {
     case 'stored':
       return <Alert color="green" role="status" data-testid="quarantine-outcome">Released “{subject}”: it is now in the inbox. {conversation}</Alert>;
