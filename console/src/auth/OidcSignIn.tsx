@@ -21,7 +21,9 @@ export function OidcSignIn({ oidc, issuerName }: { oidc: OidcAuth; issuerName: s
     const url = window.location.href;
     if (!atCallback) {
       // Back from the issuer's sign-out (?state=…): drop that state, and the query from the address.
-      if (window.location.search) void oidc.completeSignOut(url).then(() => window.history.replaceState(null, '', HOME));
+      if (new URLSearchParams(window.location.search).has('state')) {
+        void oidc.completeSignOut(url).then(() => window.history.replaceState(null, '', `${HOME}${window.location.hash}`));
+      }
       return;
     }
     let live = true;
