@@ -27,6 +27,10 @@ export interface HostedInboxConfig {
   readonly apiReservedConcurrency?: number;
   /** Deploy the web console (S3 + CloudFront). */
   readonly webConsole: boolean;
+  /** The console's name for the OIDC issuer ("Sign in with <name>"); undefined: its host name. */
+  readonly oidcName?: string;
+  /** Scopes the console asks the OIDC issuer for; undefined: DEFAULT_OIDC_SCOPES. */
+  readonly oidcScopes?: readonly string[];
 }
 
 /** 5 of a new account's 10: inbound mail waits in the queue rather than take the API's share. */
@@ -84,20 +88,40 @@ export function readConfig(app: App, region: string | undefined = process.env.CD
         `starting and ending with a letter or digit, at most 63 characters (got ${JSON.stringify(receiptRuleSet)})`,
     );
   }
+  const jwt = readJwt(context('jwtIssuer'), context('jwtAudience'));
+  const webConsole = readFlag('webConsole', context('webConsole'));
   return {
     domain,
     rawMailRetentionDays,
     alarmEmail: alarmEmail as string | undefined,
     terminationProtection: protection === true || protection === 'true',
     allowedOrigins: readOrigins(context('allowedOrigins')),
-    jwt: readJwt(context('jwtIssuer'), context('jwtAudience')),
+    jwt,
     apiRateLimit: readLimit('apiRateLimit', context('apiRateLimit'), DEFAULT_API_THROTTLE.rateLimit, false),
     apiBurstLimit: readLimit('apiBurstLimit', context('apiBurstLimit'), DEFAULT_API_THROTTLE.burstLimit, true),
     receiptRuleSet: receiptRuleSet as string | undefined,
     inboundMaxConcurrency: readWhole('inboundMaxConcurrency', context('inboundMaxConcurrency'), 2, 1000) ?? DEFAULT_INBOUND_MAX_CONCURRENCY,
     apiReservedConcurrency: readWhole('apiReservedConcurrency', context('apiReservedConcurrency'), 1, 1000),
-    webConsole: readFlag('webConsole', context('webConsole')),
+    webConsole,
+    ...readOidcSignIn(context('oidcName'), context('oidcScopes'), webConsole && jwt !== undefined),
   };
+}
+
+/** RFC 6749's scope-token: printable ASCII but space, `"` and `\`. */
+const SCOPE_TOKEN = /^[\x21\x23-\x5b\x5d-\x7e]+$/;
+
+/** The console's OIDC sign-in settings; only with -c webConsole=true and jwtIssuer (else they would do nothing). */
+function readOidcSignIn(name: unknown, scopes: unknown, used: boolean): Pick<HostedInboxConfig, 'oidcName' | 'oidcScopes'> {
+  if (name === undefined && scopes === undefined) return {};
+  if (!used) throw new Error('Context "oidcName" and "oidcScopes" set the web console\'s sign-in with jwtIssuer: pass them with -c webConsole=true and -c jwtIssuer=…');
+  if (name !== undefined && (typeof name !== 'string' || !/^[^\p{Cc}]{1,60}$/u.test(name.trim()))) {
+    throw new Error(`Context "oidcName" must be a name of 1 to 60 characters, such as "Okta" (got ${JSON.stringify(name)})`);
+  }
+  const asked = scopes === undefined ? undefined : typeof scopes === 'string' ? scopes.split(/[\s,]+/).filter(Boolean) : scopes;
+  if (asked !== undefined && (!Array.isArray(asked) || !asked.every((scope) => typeof scope === 'string' && SCOPE_TOKEN.test(scope)) || !asked.includes('openid'))) {
+    throw new Error(`Context "oidcScopes" must list OAuth scopes, space- or comma-separated, including openid (got ${JSON.stringify(scopes)})`);
+  }
+  return { oidcName: typeof name === 'string' ? name.trim() : undefined, oidcScopes: asked as string[] | undefined };
 }
 
 /** true or false, from cdk.json (a boolean) or -c (a string); false when not set. */
@@ -207,7 +231,9 @@ export function createHostedInbox(
     receiptRuleSet: config.receiptRuleSet,
     inboundMaxConcurrency: config.inboundMaxConcurrency,
     apiReservedConcurrency: config.apiReservedConcurrency,
-    webConsole: config.webConsole ? { assets: webConsoleAssets } : undefined,
+    webConsole: config.webConsole
+      ? { assets: webConsoleAssets, oidc: config.jwt && { issuer: config.jwt.issuer, name: config.oidcName, scopes: config.oidcScopes } }
+      : undefined,
     ...overrides,
   });
   return { data, application };

@@ -21,6 +21,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { AwsCustomResource, AwsCustomResourcePolicy, AwsSdkCall, PhysicalResourceId } from 'aws-cdk-lib/custom-resources';
 import { NagSuppressions } from 'cdk-nag';
 import { Construct } from 'constructs';
+import { suppressCustomResourceProviderFindings } from './custom-resource-findings';
 
 /** Name of the rule set created (and activated) when no existing one is named. */
 export const DEFAULT_RULE_SET_NAME = 'hosted-inbox';
@@ -232,19 +233,7 @@ export class MailReceiving extends Construct {
       [{ id: 'AwsSolutions-IAM5', reason: 'SetActiveReceiptRuleSet supports no resource-level permissions.', appliesTo: ['Resource::*'] }],
       true,
     );
-    // CDK's one function behind every AwsCustomResource of the stack.
-    NagSuppressions.addResourceSuppressions(
-      Stack.of(this).node.findChild(`AWS${AwsCustomResource.PROVIDER_FUNCTION_UUID.replace(/-/g, '')}`),
-      [
-        {
-          id: 'AwsSolutions-IAM4',
-          reason: "CDK's custom-resource function: AWSLambdaBasicExecutionRole only lets it write its logs.",
-          appliesTo: ['Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole'],
-        },
-        { id: 'AwsSolutions-L1', reason: "CDK's custom-resource function; its runtime is chosen by aws-cdk-lib." },
-      ],
-      true,
-    );
+    suppressCustomResourceProviderFindings(Stack.of(this));
     // Accept mail only once stored messages are certain to reach the function.
     this.activation.node.addDependency(this.rule, this.queue, this.subscription);
   }

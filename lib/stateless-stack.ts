@@ -21,6 +21,7 @@ import { MailReceiving } from './mail-receiving';
 import { SesReceivingRegionRule } from './receiving-region';
 import { ReconcileSchedule } from './reconcile-schedule';
 import { WebConsole, WebConsoleProps } from './web-console';
+import type { AuthConfig } from '../console/src/runtime-config';
 
 export const INBOUND_HANDLER_ENTRY = path.join(__dirname, '..', 'functions', 'inbound', 'handler.ts');
 
@@ -80,11 +81,24 @@ export interface StatelessStackProps extends StackProps {
    */
   readonly apiReservedConcurrency?: number;
   /**
-   * Deploy the web console (S3 + CloudFront), configured with this API and the sign-in of `userPool` (its
-   * client is `jwtAudience[0]`); its origin is added to `allowedOrigins`.
+   * Deploy the web console (S3 + CloudFront), configured with this API and a sign-in whose client is
+   * `jwtAudience[0]`: `webConsole.oidc` (an issuer, which must be `jwtIssuer`) or else `userPool`. Its origin is
+   * added to `allowedOrigins`, and the mail bucket lets it upload attachments (CORS).
    * @default - no web console
    */
   readonly webConsole?: WebConsoleProps;
+}
+
+/** How the deployed console signs in: the OIDC issuer the API trusts, or the app's user pool; the client is the first audience. */
+function consoleSignIn(webConsole: WebConsole, props: StatelessStackProps): AuthConfig {
+  const clientId = props.jwtAudience[0];
+  if (webConsole.oidc) {
+    const { issuer, name, scopes } = webConsole.oidc;
+    if (issuer !== props.jwtIssuer) throw new Error(`The web console's OIDC issuer (${issuer}) must be the one the API trusts (${props.jwtIssuer})`);
+    return { kind: 'oidc', issuer, name, clientId, scope: scopes.join(' ') };
+  }
+  if (!props.userPool) throw new Error('The web console signs in with the app\'s Cognito user pool or an OIDC issuer: give webConsole.oidc or userPool');
+  return { kind: 'cognito', region: Stack.of(webConsole).region, userPoolId: props.userPool.userPoolId, clientId };
 }
 
 export class StatelessStack extends Stack {
@@ -127,7 +141,7 @@ export class StatelessStack extends Stack {
     new ReconcileSchedule(this, 'Reconcile', { domain: props.domain, bucket: props.bucket, rawMailPrefix: props.rawMailPrefix, tables: props.tables });
 
     // Before the API: the API's CORS names the console's origin, and the console's config names the API.
-    if (props.webConsole) this.webConsole = new WebConsole(this, 'WebConsole', props.webConsole);
+    if (props.webConsole) this.webConsole = new WebConsole(this, 'WebConsole', { mailBucket: props.bucket, ...props.webConsole });
     this.api = new InboxApi(this, 'Api', {
       domain: props.domain,
       tables: props.tables,
@@ -177,14 +191,18 @@ export class StatelessStack extends Stack {
     new CfnOutput(this, 'ApiUrl', { description: 'Base URL of the HTTP API', value: this.api.url });
     new CfnOutput(this, 'JwtIssuer', { description: 'Issuer of the tokens the API accepts', value: props.jwtIssuer });
     if (this.webConsole) {
-      if (!props.userPool) {
-        throw new Error('The web console signs in with the Cognito user pool this app creates: drop -c webConsole or -c jwtIssuer/jwtAudience');
-      }
-      this.webConsole.deploy({
-        apiUrl: this.api.url,
-        auth: { kind: 'cognito', region: this.region, userPoolId: props.userPool.userPoolId, clientId: props.jwtAudience[0] },
-      });
+      this.webConsole.deploy({ apiUrl: this.api.url, auth: consoleSignIn(this.webConsole, props) });
       new CfnOutput(this, 'WebConsoleUrl', { description: 'The web console', value: this.webConsole.url });
+      if (this.webConsole.oidc) {
+        new CfnOutput(this, 'WebConsoleRedirectUri', {
+          description: `Register at ${props.jwtIssuer} as a redirect URI of client ${props.jwtAudience[0]}`,
+          value: this.webConsole.oidcCallbackUrl,
+        });
+        new CfnOutput(this, 'WebConsolePostLogoutRedirectUri', {
+          description: `Register at ${props.jwtIssuer} as a post-logout redirect URI of client ${props.jwtAudience[0]}`,
+          value: this.webConsole.url,
+        });
+      }
     }
   }
 }

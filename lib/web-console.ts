@@ -1,7 +1,9 @@
 /**
  * The web console in AWS: its built files (console/dist) in a private bucket, served under /console/ by
  * CloudFront over HTTPS through Origin Access Control, with security headers, and configured at deploy time by a
- * `config.json` written from the stack's values (the API URL and the sign-in settings).
+ * `config.json` written from the stack's values (the API URL and the sign-in settings: the app's Cognito user
+ * pool, or an external OIDC issuer). Reply attachments go from the browser straight to the mail bucket (a
+ * presigned PUT), so the bucket gets a CORS rule for the console's origin.
  */
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
@@ -12,7 +14,8 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3deploy from 'aws-cdk-lib/aws-s3-deployment';
 import { NagSuppressions } from 'cdk-nag';
 import { Construct } from 'constructs';
-import type { RuntimeConfig } from '../console/src/runtime-config';
+import { OIDC_CALLBACK, type RuntimeConfig } from '../console/src/runtime-config';
+import { BucketUploadCors } from './bucket-upload-cors';
 
 /** The built console (`npm run build -w console`). */
 export const CONSOLE_DIST = path.join(__dirname, '..', 'console', 'dist');
@@ -20,6 +23,25 @@ export const CONSOLE_DIST = path.join(__dirname, '..', 'console', 'dist');
 export const CONSOLE_PREFIX = 'console/';
 /** Where the app's index.html is, the answer to its client routes too. */
 export const CONSOLE_INDEX = `/${CONSOLE_PREFIX}index.html`;
+
+/** What the console asks an OIDC issuer for when the deployer names nothing: the ID token, email, a refresh token. */
+export const DEFAULT_OIDC_SCOPES: readonly string[] = ['openid', 'email', 'offline_access'];
+
+/** Sign-in with an external OpenID Connect issuer (authorization code with PKCE) instead of the app's user pool. */
+export interface WebConsoleOidc {
+  /** The issuer (the API's `jwtIssuer`, the tokens' `iss`): its origin joins the pages' connect-src. */
+  readonly issuer: string;
+  /**
+   * What the sign-in button calls it: "Sign in with <name>".
+   * @default - the issuer's host name
+   */
+  readonly name?: string;
+  /**
+   * Scopes to ask for; `openid` is required.
+   * @default DEFAULT_OIDC_SCOPES
+   */
+  readonly scopes?: readonly string[];
+}
 
 export interface WebConsoleProps {
   /**
@@ -32,23 +54,36 @@ export interface WebConsoleProps {
    * @default cloudfront.PriceClass.PRICE_CLASS_100 (North America and Europe: the cheapest)
    */
   readonly priceClass?: cloudfront.PriceClass;
+  /**
+   * Sign in with this OIDC issuer.
+   * @default - the app's Cognito user pool
+   */
+  readonly oidc?: WebConsoleOidc;
+  /**
+   * The bucket reply attachments are uploaded to from the browser (presigned PUT): its origin joins connect-src
+   * and it gets a CORS rule for the console's origin (PUT only).
+   * @default - none: the console cannot upload attachments
+   */
+  readonly mailBucket?: s3.IBucket;
 }
 
 /**
  * What the console's pages may load and call. Scripts and fonts only from the console itself (Vite emits no
  * inline script); inline styles because Mantine injects its CSS variables in a <style> element; connections to
  * the console, any HTTP API of this region (not the one API by id: the API's CORS names this distribution, so
- * naming the API here would be a dependency cycle; the bearer token goes only where config.json says) and the
- * region's Cognito endpoint (sign-in); images also from https (presigned links to inline images of mail).
+ * naming the API here would be a dependency cycle; the bearer token goes only where config.json says), the
+ * region's Cognito endpoint (sign-in) and `connectTo` (an OIDC issuer's origin, the mail bucket's for uploads);
+ * images also from https (presigned links to inline images of mail). Going to the issuer's pages and back is
+ * navigation, which the CSP does not govern.
  */
-export function contentSecurityPolicy(region: string): string {
+export function contentSecurityPolicy(region: string, connectTo: readonly string[] = []): string {
   return [
     "default-src 'self'",
     "script-src 'self'",
     "style-src 'self' 'unsafe-inline'",
     "img-src 'self' data: blob: https:",
     "font-src 'self' data:",
-    `connect-src 'self' https://*.execute-api.${region}.amazonaws.com https://cognito-idp.${region}.amazonaws.com`,
+    ["connect-src 'self'", `https://*.execute-api.${region}.amazonaws.com`, `https://cognito-idp.${region}.amazonaws.com`, ...connectTo].join(' '),
     "object-src 'none'",
     "base-uri 'self'",
     "form-action 'self'",
@@ -64,6 +99,10 @@ export class WebConsole extends Construct {
   readonly origin: string;
   /** `https://<distribution domain>/console/`. */
   readonly url: string;
+  /** The OIDC sign-in, its defaults filled in; undefined: Cognito. */
+  readonly oidc?: Required<WebConsoleOidc>;
+  /** Where an OIDC issuer sends the browser back: to register at the issuer as a redirect URI. */
+  readonly oidcCallbackUrl: string;
   private readonly assets: string;
 
   constructor(scope: Construct, id: string, props: WebConsoleProps = {}) {
@@ -81,10 +120,19 @@ export class WebConsole extends Construct {
       removalPolicy: RemovalPolicy.DESTROY,
       autoDeleteObjects: true,
     });
+    if (props.oidc) {
+      const { issuer, name, scopes = DEFAULT_OIDC_SCOPES } = props.oidc;
+      if (!scopes.includes('openid')) throw new Error(`WebConsole: the OIDC scopes must include "openid" (got ${scopes.join(' ')})`);
+      this.oidc = { issuer, name: name ?? new URL(issuer).hostname, scopes };
+    }
+    const connectTo = [
+      ...(this.oidc ? [new URL(this.oidc.issuer).origin] : []),
+      ...(props.mailBucket ? [`https://${props.mailBucket.bucketRegionalDomainName}`] : []),
+    ];
     this.responseHeaders = new cloudfront.ResponseHeadersPolicy(this, 'SecurityHeaders', {
       comment: 'hosted-inbox web console: CSP, no framing, HSTS, no sniffing, no referrer',
       securityHeadersBehavior: {
-        contentSecurityPolicy: { contentSecurityPolicy: contentSecurityPolicy(Aws.REGION), override: true },
+        contentSecurityPolicy: { contentSecurityPolicy: contentSecurityPolicy(Aws.REGION, connectTo), override: true },
         frameOptions: { frameOption: cloudfront.HeadersFrameOption.DENY, override: true },
         contentTypeOptions: { override: true },
         referrerPolicy: { referrerPolicy: cloudfront.HeadersReferrerPolicy.NO_REFERRER, override: true },
@@ -110,6 +158,8 @@ export class WebConsole extends Construct {
     });
     this.origin = `https://${this.distribution.distributionDomainName}`;
     this.url = `${this.origin}/${CONSOLE_PREFIX}`;
+    this.oidcCallbackUrl = `${this.url}${OIDC_CALLBACK}`;
+    if (props.mailBucket) new BucketUploadCors(this, 'MailBucketUploadCors', { bucket: props.mailBucket, origin: this.origin });
 
     NagSuppressions.addResourceSuppressions(this.bucket, [
       { id: 'AwsSolutions-S1', reason: 'Holds only the public build of the console, read solely by CloudFront through OAC; nothing to audit per object.' },

@@ -7,7 +7,7 @@
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { exportJWK, generateKeyPair, importJWK, JWK, jwtVerify, JWTPayload, SignJWT } from 'jose';
+import { createRemoteJWKSet, exportJWK, generateKeyPair, importJWK, JWK, jwtVerify, JWTPayload, SignJWT } from 'jose';
 import { CLAIMS } from '../../functions/api/routes';
 
 export const LOCAL_ISSUER = 'https://auth.hosted-inbox.localhost';
@@ -70,4 +70,58 @@ export async function loadLocalAuth(file: string): Promise<LocalAuth> {
   await mkdir(dirname(file), { recursive: true });
   await writeFile(file, JSON.stringify(jwk), { mode: 0o600 });
   return fromJwk(jwk);
+}
+
+/** An identity provider the API trusts, as its JWT authorizer is configured (`jwtIssuer`, `jwtAudience`). */
+export interface TrustedIssuer {
+  /** The tokens' exact `iss`. */
+  readonly issuer: string;
+  /** Accepted `aud` values (or `client_id`, in a token without `aud`). */
+  readonly audience: readonly string[];
+  /**
+   * Where the issuer's public keys are.
+   * @default - the `jwks_uri` of its discovery document (`<issuer>/.well-known/openid-configuration`), as API Gateway finds them
+   */
+  readonly jwksUri?: string;
+}
+
+/** API Gateway's JWT authorizer accepts RSA signatures only. */
+const AUTHORIZER_ALGORITHMS = ['RS256', 'RS384', 'RS512'];
+
+/**
+ * Checks tokens of a real identity provider (a Cognito user pool, an OIDC issuer) the way API Gateway's JWT
+ * authorizer does: an RSA signature by a key of its published set (matched by `kid`), the exact issuer, `aud`
+ * among the audiences (or, only when there is no `aud`, `client_id`), and `exp`, `nbf`, `iat`. Signs nothing:
+ * the provider issues the tokens.
+ */
+export function trustIssuer(trusted: TrustedIssuer): LocalAuth {
+  let keys: Promise<ReturnType<typeof createRemoteJWKSet>> | undefined;
+  const publishedKeys = () => {
+    keys ??= (async () => {
+      if (trusted.jwksUri) return createRemoteJWKSet(new URL(trusted.jwksUri));
+      const discovery = await fetch(`${trusted.issuer.replace(/\/$/, '')}/.well-known/openid-configuration`);
+      if (!discovery.ok) throw new Error(`${trusted.issuer}: discovery answered ${discovery.status}`);
+      return createRemoteJWKSet(new URL(((await discovery.json()) as { jwks_uri: string }).jwks_uri));
+    })().catch((error: unknown) => {
+      keys = undefined; // try the discovery again with the next token
+      throw error;
+    });
+    return keys;
+  };
+  return {
+    sign: () => Promise.reject(new Error(`tokens come from ${trusted.issuer}`)),
+    verify: async (token) => {
+      try {
+        const { payload } = await jwtVerify(token, await publishedKeys(), {
+          issuer: trusted.issuer,
+          algorithms: AUTHORIZER_ALGORITHMS,
+          requiredClaims: ['exp', 'iat'],
+        });
+        const audiences = payload.aud === undefined ? [payload.client_id] : [payload.aud].flat();
+        return audiences.some((audience) => typeof audience === 'string' && trusted.audience.includes(audience)) ? payload : undefined;
+      } catch {
+        return undefined;
+      }
+    },
+  };
 }

@@ -4,9 +4,13 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { createHostedInbox } from '../../lib/hosted-inbox';
 import { FIXTURE_API_ENTRIES, FIXTURE_CONSOLE, FIXTURE_ENTRY, testApp } from './synth';
 
-describe('cdk-nag AwsSolutions', () => {
+describe.each([
   // Every optional part on, the web console included.
-  const app = testApp({ alarmEmail: 'ops@example.com', webConsole: true });
+  ['the app\'s user pool', { alarmEmail: 'ops@example.com', webConsole: true }],
+  // An existing rule set (no activation) and an external issuer: the mail bucket's CORS rule is the one custom resource.
+  ['an external OIDC issuer', { webConsole: true, receiptRuleSet: 'existing-set', jwtIssuer: 'https://login.example.com', jwtAudience: 'console' }],
+])('cdk-nag AwsSolutions, with %s', (_name, context) => {
+  const app = testApp(context);
   const stacks = createHostedInbox(app, { inboundEntry: FIXTURE_ENTRY, apiEntries: FIXTURE_API_ENTRIES, webConsoleAssets: FIXTURE_CONSOLE });
   Aspects.of(app).add(new AwsSolutionsChecks({ verbose: true }));
   app.synth();

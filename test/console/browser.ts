@@ -51,3 +51,26 @@ export async function expectAccessible(page: Page, name: string, audited: string
   expect({ page: name, violations }).toEqual({ page: name, violations: [] });
   audited.push(name);
 }
+
+const RECORD_CSP_VIOLATIONS = `window.cspViolations = [];
+document.addEventListener('securitypolicyviolation', (event) => window.cspViolations.push(event.violatedDirective + ' ' + event.blockedURI));`;
+
+/**
+ * A fresh tab (its own cookies and storage) whose console pages under `consoleUrl` are served with `csp` (what
+ * CloudFront sends in AWS); each page records its CSP violations (read with `cspViolations`) and has axe-core.
+ */
+export async function tabWithCsp(browser: Browser, consoleUrl: string, csp: string): Promise<Page> {
+  // Chromium asks before a page calls another loopback origin (the local identity provider); in AWS it is a public host.
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 }, reducedMotion: 'reduce', permissions: ['local-network-access'] });
+  page.setDefaultTimeout(10_000);
+  await page.route(`${consoleUrl}**`, async (route) => {
+    const response = await route.fetch();
+    await route.fulfill({ response, headers: { ...response.headers(), 'content-security-policy': csp } });
+  });
+  // Init scripts are not inline scripts: the CSP lets them run (axe-core, and the violations listener).
+  await page.addInitScript({ content: AXE_SOURCE });
+  await page.addInitScript({ content: RECORD_CSP_VIOLATIONS });
+  return page;
+}
+
+export const cspViolations = (page: Page) => page.evaluate('window.cspViolations') as Promise<string[]>;

@@ -17,7 +17,7 @@ import { CognitoSignIns } from '../../functions/adapters/cognito-sign-ins';
 import { contentSecurityPolicy } from '../../lib/web-console';
 import { CognitoLocal, cognitoTokens, startCognitoLocal } from '../support/cognito-local';
 import { directory } from '../support/stack';
-import { AXE_SOURCE, expectAccessible, launchChromium } from './browser';
+import { cspViolations, expectAccessible, launchChromium, tabWithCsp } from './browser';
 
 jest.setTimeout(90_000);
 
@@ -57,24 +57,11 @@ async function invitedAdmin() {
   return { accountId, ...user };
 }
 
-/** A tab served with CloudFront's CSP (plus the emulator's address, which stands in for Cognito's); violations are collected. */
-async function newTab(): Promise<Page> {
-  // Chromium asks before a page calls another loopback origin (cognito-local); in AWS Cognito is a public host.
-  const page = await browser.newPage({ viewport: { width: 1280, height: 900 }, reducedMotion: 'reduce', permissions: ['local-network-access'] });
-  page.setDefaultTimeout(10_000);
-  const csp = contentSecurityPolicy('us-east-1').replace("connect-src 'self'", `connect-src 'self' ${cognito.endpoint}`);
-  await page.route(`${server.url}${CONSOLE_PATH}**`, async (route) => {
-    const response = await route.fetch();
-    await route.fulfill({ response, headers: { ...response.headers(), 'content-security-policy': csp } });
-  });
-  // Init scripts are not inline scripts: the CSP lets them run (axe-core, and the violations listener).
-  await page.addInitScript({ content: AXE_SOURCE });
-  await page.addInitScript({ content: RECORD_CSP_VIOLATIONS });
-  return page;
+/** A tab served with CloudFront's CSP, plus the emulator's address, which stands in for Cognito's. */
+function newTab(): Promise<Page> {
+  return tabWithCsp(browser, `${server.url}${CONSOLE_PATH}`, contentSecurityPolicy('us-east-1', [cognito.endpoint]));
 }
 
-const RECORD_CSP_VIOLATIONS = `window.cspViolations = [];
-document.addEventListener('securitypolicyviolation', (event) => window.cspViolations.push(event.violatedDirective + ' ' + event.blockedURI));`;
 async function submitSignIn(page: Page, email: string, password: string): Promise<void> {
   await page.getByRole('textbox', { name: 'Email', exact: true }).fill(email);
   await page.getByRole('textbox', { name: 'Password', exact: true }).fill(password);
@@ -86,8 +73,6 @@ async function submitNewPassword(page: Page, password: string, again = password)
   await page.getByRole('textbox', { name: 'New password, again', exact: true }).fill(again);
   await page.getByRole('button', { name: 'Set password and sign in' }).click();
 }
-
-const cspViolations = (page: Page) => page.evaluate('window.cspViolations') as Promise<string[]>;
 
 test('first sign-in with the temporary password, a new password chosen, then the console works with the pool\'s ID token; sign-out forgets it', async () => {
   const admin = await invitedAdmin();

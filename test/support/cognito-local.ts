@@ -9,8 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createRemoteJWKSet, jwtVerify } from 'jose';
-import type { LocalAuth } from '../../bin/local/local-auth';
+import { LocalAuth, trustIssuer } from '../../bin/local/local-auth';
 import {
   CognitoIdentityProviderClient,
   CreateUserPoolClientCommand,
@@ -26,7 +25,7 @@ export interface CognitoLocal {
   stop(): Promise<void>;
 }
 
-function freePort(): Promise<number> {
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer().listen(0, '127.0.0.1', () => {
       const { port } = server.address() as { port: number };
@@ -90,19 +89,10 @@ export async function startCognitoLocal(): Promise<CognitoLocal> {
 
 /**
  * The local API's token check against this pool, as API Gateway's JWT authorizer does it against Cognito: the
- * pool's published keys, its issuer, the web client as audience. Only Cognito issues tokens here.
+ * pool's published keys, its issuer, the web client as audience. Only Cognito issues tokens here. (cognito-local's
+ * discovery document names a fixed port, so its key set is named directly.)
  */
 export function cognitoTokens(cognito: CognitoLocal): LocalAuth {
   const issuer = `${cognito.endpoint}${cognito.userPoolId}`;
-  const keys = createRemoteJWKSet(new URL(`${issuer}/.well-known/jwks.json`));
-  return {
-    sign: () => Promise.reject(new Error('tokens come from the Cognito user pool')),
-    verify: async (token) => {
-      try {
-        return (await jwtVerify(token, keys, { issuer, audience: cognito.clientId, requiredClaims: ['exp', 'iat'] })).payload;
-      } catch {
-        return undefined;
-      }
-    },
-  };
+  return trustIssuer({ issuer, audience: [cognito.clientId], jwksUri: `${issuer}/.well-known/jwks.json` });
 }

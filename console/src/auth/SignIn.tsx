@@ -1,18 +1,23 @@
 /**
- * Sign-in as the runtime config says: in AWS, the Cognito user pool (CognitoSignIn); locally, pick a seeded
- * user, or name one, and the local API's token route signs a token for them.
+ * Sign-in as the runtime config says: in AWS, the Cognito user pool (CognitoSignIn) or an OIDC issuer
+ * (OidcSignIn); locally, pick a seeded user, or name one, and the local API's token route signs a token for them.
  */
 import { useState } from 'react';
 import { Alert, Button, Center, Paper, Stack, Text, TextInput, Title } from '@mantine/core';
 import { useMutation } from '@tanstack/react-query';
 import type { AuthConfig, LocalUser } from '../config';
 import { CognitoSignIn } from './CognitoSignIn';
+import { OidcSignIn } from './OidcSignIn';
 import { useSession } from './session';
 
 export function SignIn() {
-  const { config, cognito } = useSession();
-  // The session makes `cognito` exactly when the config's sign-in is Cognito.
-  return config.auth.kind === 'local' ? <LocalSignIn auth={config.auth} /> : <CognitoSignIn cognito={cognito!} />;
+  const { config, cognito, oidc } = useSession();
+  // The session makes `cognito` and `oidc` exactly when the config's sign-in is theirs.
+  switch (config.auth.kind) {
+    case 'local': return <LocalSignIn auth={config.auth} />;
+    case 'cognito': return <CognitoSignIn cognito={cognito!} />;
+    case 'oidc': return <OidcSignIn oidc={oidc!} issuerName={config.auth.name} />;
+  }
 }
 
 function LocalSignIn({ auth }: { auth: Extract<AuthConfig, { kind: 'local' }> }) {

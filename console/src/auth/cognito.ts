@@ -14,6 +14,9 @@ import {
   type ICognitoStorage,
 } from 'amazon-cognito-identity-js';
 import type { CognitoConfig } from '../runtime-config';
+import { RemoteSignIn, renewalDue, Tokens } from './tokens';
+
+export type { Tokens } from './tokens';
 
 /** How the password is proven. The app's user pool client allows SRP only (lib/inbox-api.ts). */
 export type PasswordFlow = NonNullable<CognitoConfig['passwordFlow']>;
@@ -32,24 +35,14 @@ export interface CognitoAuthOptions {
   readonly flow?: PasswordFlow;
 }
 
-/** The ID token (what the API's JWT authorizer reads: `custom:account_id`, `custom:user_id`, `email`). */
-export interface Tokens {
-  readonly idToken: string;
-  /** When the ID token expires, in ms since the epoch. */
-  readonly expiresAt: number;
-}
-
 export type SignInStep =
   | { readonly kind: 'signedIn'; readonly tokens: Tokens }
   /** First sign-in with the temporary password an administrator's invitation mailed: choose a new one. */
   | { readonly kind: 'newPasswordRequired'; completeNewPassword(newPassword: string): Promise<SignInStep> };
 
-/** Renew this long before the ID token expires, so no request goes out with an expired one. */
-export const REFRESH_MARGIN_MS = 5 * 60_000;
-
 function tokensOf(session: CognitoUserSession): Tokens {
   const idToken = session.getIdToken();
-  return { idToken: idToken.getJwtToken(), expiresAt: idToken.getExpiration() * 1000 };
+  return { idToken: idToken.getJwtToken(), issuedAt: idToken.getIssuedAt() * 1000, expiresAt: idToken.getExpiration() * 1000 };
 }
 
 /** Cognito's refusals carry a message meant for people ("Incorrect username or password."). */
@@ -63,7 +56,7 @@ const unsupported = (what: string) => () => {
   throw new Error(`${what} is not supported by this console: ask an administrator to turn it off for your user`);
 };
 
-export class CognitoAuth {
+export class CognitoAuth implements RemoteSignIn {
   private readonly pool: CognitoUserPool;
   private readonly storage: ICognitoStorage;
   private readonly flow: PasswordFlow;
@@ -109,18 +102,18 @@ export class CognitoAuth {
   }
 
   /**
-   * The signed-in user's tokens from storage, renewed first when the ID token expires within `margin` ms;
+   * The signed-in user's tokens from storage, renewed first when due (`renewalDue`, or within `margin` ms);
    * undefined when nobody is signed in or Cognito refuses the refresh token (expired or revoked: the stored
    * tokens are then forgotten). A network failure rejects and keeps them, to be tried again.
    */
-  async current(margin = REFRESH_MARGIN_MS): Promise<Tokens | undefined> {
+  async current(margin?: number): Promise<Tokens | undefined> {
     const user = this.pool.getCurrentUser();
     if (!user) return undefined;
     try {
       const session = await new Promise<CognitoUserSession>((resolve, reject) =>
         user.getSession((error: Error | null, found: CognitoUserSession | null) => (error || !found ? reject(error ?? new Error('no session')) : resolve(found))),
       );
-      if (tokensOf(session).expiresAt - Date.now() > margin) return tokensOf(session);
+      if (!renewalDue(tokensOf(session), margin)) return tokensOf(session);
       const renewed = await new Promise<CognitoUserSession>((resolve, reject) =>
         user.refreshSession(session.getRefreshToken(), (error: unknown, fresh: CognitoUserSession) => (error ? reject(error) : resolve(fresh))),
       );

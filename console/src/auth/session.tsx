@@ -1,15 +1,19 @@
 /**
  * Who is signed in: the bearer token (kept for this browser tab only), the API client using it, and the caller.
- * With Cognito, the ID token is renewed before it expires (and at once after a reload, if it already has).
+ * With Cognito or an OIDC issuer, the ID token is renewed before it expires (and at once after a reload, if it
+ * already has).
  */
 import { createContext, ReactNode, useCallback, useContext, useEffect, useMemo, useState } from 'react';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Api, createApi, Schemas, unwrap } from '../api/client';
 import type { RuntimeConfig } from '../config';
-import { CognitoAuth, REFRESH_MARGIN_MS } from './cognito';
+import { OIDC_CALLBACK } from '../runtime-config';
+import { CognitoAuth } from './cognito';
+import { OidcAuth } from './oidc';
+import { renewalTime } from './tokens';
 
 const TOKEN_KEY = 'hosted-inbox.token';
-/** Wait before trying again to renew a token when Cognito could not be reached. */
+/** Wait before trying again to renew a token when the issuer could not be reached. */
 const RETRY_MS = 30_000;
 
 interface Session {
@@ -18,6 +22,8 @@ interface Session {
   readonly token: string | undefined;
   /** Cognito sign-in, when the runtime config says so. */
   readonly cognito: CognitoAuth | undefined;
+  /** Sign-in with an OIDC issuer, when the runtime config says so. */
+  readonly oidc: OidcAuth | undefined;
   signIn(token: string): void;
   signOut(): void;
 }
@@ -33,6 +39,12 @@ export function SessionProvider({ config, children }: { config: RuntimeConfig; c
     () => (auth.kind === 'cognito' ? new CognitoAuth({ userPoolId: auth.userPoolId, clientId: auth.clientId, endpoint: auth.endpoint, flow: auth.passwordFlow, storage: sessionStorage }) : undefined),
     [auth],
   );
+  const oidc = useMemo(() => {
+    if (auth.kind !== 'oidc') return undefined;
+    const home = `${window.location.origin}${import.meta.env.BASE_URL}`;
+    return new OidcAuth({ issuer: auth.issuer, clientId: auth.clientId, scope: auth.scope, redirectUri: `${home}${OIDC_CALLBACK}`, postLogoutRedirectUri: home, storage: sessionStorage });
+  }, [auth]);
+  const remote = cognito ?? oidc;
   const signIn = useCallback((next: string) => {
     sessionStorage.setItem(TOKEN_KEY, next);
     queryClient.clear();
@@ -45,18 +57,18 @@ export function SessionProvider({ config, children }: { config: RuntimeConfig; c
   }, [queryClient]);
   const signOut = useCallback(() => {
     forget();
-    void cognito?.signOut();
-  }, [forget, cognito]);
+    void remote?.signOut();
+  }, [forget, remote]);
   useEffect(() => {
-    if (!cognito || !token) return;
+    if (!remote || !token) return;
     let stopped = false;
     let timer: ReturnType<typeof setTimeout> | undefined;
     const renew = async () => {
       let fresh;
       try {
-        fresh = await cognito.current();
+        fresh = await remote.current();
       } catch {
-        // Cognito unreachable: keep the token while it lasts and try again shortly.
+        // The issuer unreachable: keep the token while it lasts and try again shortly.
         if (!stopped) timer = setTimeout(renew, RETRY_MS);
         return;
       }
@@ -67,15 +79,15 @@ export function SessionProvider({ config, children }: { config: RuntimeConfig; c
         setToken(fresh.idToken); // runs this effect again, which schedules the next renewal
         return;
       }
-      timer = setTimeout(renew, Math.max(fresh.expiresAt - REFRESH_MARGIN_MS - Date.now(), 1000));
+      timer = setTimeout(renew, Math.max(renewalTime(fresh) - Date.now(), 1000));
     };
     void renew();
     return () => {
       stopped = true;
       clearTimeout(timer);
     };
-  }, [cognito, token, forget]);
-  const session = useMemo(() => ({ config, api, token, cognito, signIn, signOut }), [config, api, token, cognito, signIn, signOut]);
+  }, [remote, token, forget]);
+  const session = useMemo(() => ({ config, api, token, cognito, oidc, signIn, signOut }), [config, api, token, cognito, oidc, signIn, signOut]);
   return <SessionContext.Provider value={session}>{children}</SessionContext.Provider>;
 }
 
