@@ -157,9 +157,15 @@ const API_FUNCTIONS: Readonly<Record<ApiFunctionName, ApiFunctionSpec>> = {
     },
   },
   mail: {
-    description: "API: an inbox's quarantine (list, release, delete), failed mail and health",
-    // Lists receipts and reads health counters; a release claims its record and runs the inbound chain, which
-    // reads the raw mail, writes bodies and attachments and commits like the inbound function (the four tables).
+    description: "API: an inbox's quarantine (list, delete), failed mail and health",
+    // Reads the inbox (and the caller's role); lists and reads receipts (Query, GetItem on settling) and marks one
+    // deleted (UpdateItem); health is a Query of the inbox's counters.
+    bind: (fn, { tables }) => fn.bindTables({ inboxes: tables.inboxes }, ['GetItem']).bindTables({ conversations: tables.conversations }, ['GetItem', 'Query', 'UpdateItem']),
+  },
+  release: {
+    description: 'API: releases quarantined mail through the inbound chain',
+    // A release claims its record and runs the inbound chain, which reads the raw mail, writes bodies and
+    // attachments and commits like the inbound function (the four tables).
     bind: (fn, { tables, mailBucket, rawMailPrefix }) => {
       if (mailBucket) fn.bindMailFiling(tables, mailBucket, rawMailPrefix ?? DEFAULT_RAW_MAIL_PREFIX);
       else fn.bindTables(tables, 'readWrite');

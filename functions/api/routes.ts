@@ -4,7 +4,7 @@
  *
  * Paths use API Gateway's `{param}` syntax; `routeKey` is what API Gateway puts in the event.
  */
-export type ApiFunctionName = 'directory' | 'inboxes' | 'crm' | 'verification' | 'openapi' | 'conversations' | 'mail';
+export type ApiFunctionName = 'directory' | 'inboxes' | 'crm' | 'verification' | 'openapi' | 'conversations' | 'mail' | 'release';
 
 /**
  * `admin`: settings (the wizard's writes, users, teams, pipelines, trusted forwarders, sending domains);
@@ -85,9 +85,10 @@ export const API_ROUTES: readonly ApiRoute[] = [
   { method: 'POST', path: '/messages/{messageId}/attribution', function: 'conversations', auth: 'jwt', role: 'agent' },
   { method: 'POST', path: '/conversations/{conversationId}/merge', function: 'conversations', auth: 'jwt', role: 'agent' },
 
-  // An inbox's mail outside its conversations (functions/api/mail/): quarantine, failed mail, health.
+  // An inbox's mail outside its conversations (functions/api/mail/): quarantine, failed mail, health; a release
+  // runs the inbound chain, in a function of its own (functions/api/release/) so the others stay small.
   { method: 'GET', path: '/inboxes/{inboxId}/quarantine', function: 'mail', auth: 'jwt', role: 'agent' },
-  { method: 'POST', path: '/inboxes/{inboxId}/quarantine/{itemId}/release', function: 'mail', auth: 'jwt', role: 'admin' },
+  { method: 'POST', path: '/inboxes/{inboxId}/quarantine/{itemId}/release', function: 'release', auth: 'jwt', role: 'admin' },
   { method: 'DELETE', path: '/inboxes/{inboxId}/quarantine/{itemId}', function: 'mail', auth: 'jwt', role: 'admin' },
   { method: 'GET', path: '/inboxes/{inboxId}/failed', function: 'mail', auth: 'jwt', role: 'admin' },
   { method: 'GET', path: '/inboxes/{inboxId}/health', function: 'mail', auth: 'jwt', role: 'agent' },
