@@ -9,8 +9,8 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildSync } from 'esbuild';
-import { LAMBDA_ESBUILD_OPTIONS, UNREACHED_CREDENTIAL_PROVIDERS } from '../../lib/house-function';
+import { UNREACHED_CREDENTIAL_PROVIDERS } from '../../lib/house-function';
+import { bundleLikeLambda } from '../support/lambda-bundle';
 import { synthHostedInbox } from './synth';
 
 describe('credentials in a bundled function', () => {
@@ -20,15 +20,7 @@ describe('credentials in a bundled function', () => {
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), 'hosted-inbox-credentials-'));
     bundle = join(dir, 'index.mjs');
-    buildSync({
-      ...LAMBDA_ESBUILD_OPTIONS,
-      mainFields: [...LAMBDA_ESBUILD_OPTIONS.mainFields],
-      external: [...LAMBDA_ESBUILD_OPTIONS.external],
-      entryPoints: [join(__dirname, '..', 'support', 'bundled-credentials-entry.ts')],
-      outfile: bundle,
-      bundle: true,
-      logLevel: 'error',
-    });
+    bundleLikeLambda(join(__dirname, '..', 'support', 'bundled-credentials-entry.ts'), bundle);
   });
 
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
