@@ -52,6 +52,10 @@ export const LAMBDA_ESBUILD_OPTIONS = {
   // escapes: 250 KB less in the inbound bundle. Node reads modules as UTF-8, so every string is the same.
   charset: 'utf8',
   banner: { js: ESM_REQUIRE_BANNER },
+  // libmime once: mailparser imports its ES module build and mailsplit requires its CommonJS build, each with its
+  // own copy of the 69 KB MIME-type table. Both are compiled from the same source of the same version; the
+  // CommonJS one is what Node (and every test run from source) loads for both.
+  alias: { libmime: require.resolve('libmime') },
   // The SDK's browser user-agent parser: only browser builds call it (a lazy import), so Node never loads it.
   // The credential providers after the environment's in the SDK's default chain (profiles, SSO, web identity,
   // process, container and instance metadata, with the STS/SSO clients they bring: ≈ 90 KB in every bundle):
@@ -181,7 +185,11 @@ export class HouseFunction extends Construct implements iam.IGrantable {
         bundleAwsSDK: true,
         externalModules: [...LAMBDA_ESBUILD_OPTIONS.external],
         // CDK's own `charset` option is not passed on to esbuild: the argument is.
-        esbuildArgs: { '--tree-shaking': 'true', '--charset': LAMBDA_ESBUILD_OPTIONS.charset },
+        esbuildArgs: {
+          '--tree-shaking': 'true',
+          '--charset': LAMBDA_ESBUILD_OPTIONS.charset,
+          ...Object.fromEntries(Object.entries(LAMBDA_ESBUILD_OPTIONS.alias).map(([name, target]) => [`--alias:${name}`, target])),
+        },
       },
     });
     this.grantPrincipal = this.function.grantPrincipal;
