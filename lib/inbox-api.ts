@@ -147,13 +147,23 @@ const API_FUNCTIONS: Readonly<Record<ApiFunctionName, ApiFunctionSpec>> = {
     bind: (fn, { tables }) => fn.bindTables({ inboxes: tables.inboxes }, ['GetItem', 'UpdateItem']),
   },
   conversations: {
-    description: 'API: conversation views, reading, assignment and status, notes and replies',
-    // The inboxes table for inboxes, users' open counts and names; the mail bucket for bodies and attachments.
+    description: 'API: conversation views, reading, assignment and status, notes, re-attribution and merges',
+    // The inboxes table for inboxes, users' open counts and names; the mail bucket for bodies, attachments and
+    // reply attachments (their download links).
     bind: (fn, { tables, mailBucket }) => {
-      fn.bindTables({ conversations: tables.conversations, inboxes: tables.inboxes }, 'readWrite').grantSendEmailAsAccountIdentities();
+      fn.bindTables({ conversations: tables.conversations, inboxes: tables.inboxes }, 'readWrite');
       // Re-attribution creates and counts contacts and moves a ticket's contact; a merge links tickets.
       fn.bindTables({ contacts: tables.contacts }, ['GetItem', 'UpdateItem']).bindTables({ tickets: tables.tickets }, ['UpdateItem']);
-      if (mailBucket) fn.bindMailBucket(mailBucket, { rawMailPrefix: 'inbound/', readPrefixes: ['bodies/', 'attachments/', 'outbound/'], writePrefixes: ['outbound/'] });
+      if (mailBucket) fn.bindMailBucket(mailBucket, { rawMailPrefix: 'inbound/', readPrefixes: ['bodies/', 'attachments/', 'outbound/'] });
+    },
+  },
+  replies: {
+    description: 'API: replies (sent through SES) and their attachments',
+    // Conversations and inboxes as a reply reads and commits them (an unassigned conversation is assigned to the
+    // replier); the quoted message's body; reply attachments uploaded under outbound/ and read back to send.
+    bind: (fn, { tables, mailBucket }) => {
+      fn.bindTables({ conversations: tables.conversations, inboxes: tables.inboxes }, 'readWrite').grantSendEmailAsAccountIdentities();
+      if (mailBucket) fn.bindMailBucket(mailBucket, { rawMailPrefix: 'inbound/', readPrefixes: ['bodies/', 'outbound/'], writePrefixes: ['outbound/'] });
     },
   },
   mail: {

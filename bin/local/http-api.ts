@@ -24,6 +24,7 @@ const FUNCTIONS: Record<ApiFunctionName, () => Promise<{ handler: LambdaHandler 
   conversations: () => import('../../functions/api/conversations/handler'),
   mail: () => import('../../functions/api/mail/handler'),
   release: () => import('../../functions/api/release/handler'),
+  replies: () => import('../../functions/api/replies/handler'),
 };
 
 /** API Gateway's own payload limit. */
