@@ -26,6 +26,16 @@ const resourcesEndingIn = (suffix: string) => ({ regex: `/^Resource::.*${suffix.
 const ESM_REQUIRE_BANNER =
   "import { createRequire as __houseCreateRequire } from 'module'; const require = __houseCreateRequire(import.meta.url);";
 
+/** The default credential chain's providers that Lambda never reaches (see `external` below). */
+export const UNREACHED_CREDENTIAL_PROVIDERS = [
+  '@aws-sdk/credential-provider-sso',
+  '@aws-sdk/credential-provider-ini',
+  '@aws-sdk/credential-provider-process',
+  '@aws-sdk/credential-provider-web-identity',
+  '@aws-sdk/credential-provider-http',
+  '@smithy/credential-provider-imds',
+] as const;
+
 /**
  * How every function is bundled, in esbuild's own terms, for the bench and the tests that run a bundle as
  * Lambda would (test/inbound/bundled-parse.test.ts); HouseFunction passes the same to NodejsFunction.
@@ -42,8 +52,17 @@ export const LAMBDA_ESBUILD_OPTIONS = {
   // escapes: 250 KB less in the inbound bundle. Node reads modules as UTF-8, so every string is the same.
   charset: 'utf8',
   banner: { js: ESM_REQUIRE_BANNER },
+  // libmime once: mailparser imports its ES module build and mailsplit requires its CommonJS build, each with its
+  // own copy of the 69 KB MIME-type table. Both are compiled from the same source of the same version; the
+  // CommonJS one is what Node (and every test run from source) loads for both.
+  alias: { libmime: require.resolve('libmime') },
   // The SDK's browser user-agent parser: only browser builds call it (a lazy import), so Node never loads it.
-  external: ['bowser'],
+  // The credential providers after the environment's in the SDK's default chain (profiles, SSO, web identity,
+  // process, container and instance metadata, with the STS/SSO clients they bring: ≈ 90 KB in every bundle):
+  // the chain imports them lazily, only when AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are absent or
+  // AWS_PROFILE is set, and Lambda always sets the first two (the execution role's keys) and never the third.
+  // Reached anyway, the import fails loudly (test/cdk/lambda-credentials.test.ts runs both paths bundled).
+  external: ['bowser', ...UNREACHED_CREDENTIAL_PROVIDERS],
 } as const;
 
 export interface HouseFunctionProps {
@@ -166,7 +185,11 @@ export class HouseFunction extends Construct implements iam.IGrantable {
         bundleAwsSDK: true,
         externalModules: [...LAMBDA_ESBUILD_OPTIONS.external],
         // CDK's own `charset` option is not passed on to esbuild: the argument is.
-        esbuildArgs: { '--tree-shaking': 'true', '--charset': LAMBDA_ESBUILD_OPTIONS.charset },
+        esbuildArgs: {
+          '--tree-shaking': 'true',
+          '--charset': LAMBDA_ESBUILD_OPTIONS.charset,
+          ...Object.fromEntries(Object.entries(LAMBDA_ESBUILD_OPTIONS.alias).map(([name, target]) => [`--alias:${name}`, target])),
+        },
       },
     });
     this.grantPrincipal = this.function.grantPrincipal;

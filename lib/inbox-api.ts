@@ -147,19 +147,35 @@ const API_FUNCTIONS: Readonly<Record<ApiFunctionName, ApiFunctionSpec>> = {
     bind: (fn, { tables }) => fn.bindTables({ inboxes: tables.inboxes }, ['GetItem', 'UpdateItem']),
   },
   conversations: {
-    description: 'API: conversation views, reading, assignment and status, notes and replies',
-    // The inboxes table for inboxes, users' open counts and names; the mail bucket for bodies and attachments.
+    description: 'API: conversation views, reading, assignment and status, notes, re-attribution and merges',
+    // The inboxes table for inboxes, users' open counts and names; the mail bucket for bodies, attachments and
+    // reply attachments (their download links).
     bind: (fn, { tables, mailBucket }) => {
-      fn.bindTables({ conversations: tables.conversations, inboxes: tables.inboxes }, 'readWrite').grantSendEmailAsAccountIdentities();
+      fn.bindTables({ conversations: tables.conversations, inboxes: tables.inboxes }, 'readWrite');
       // Re-attribution creates and counts contacts and moves a ticket's contact; a merge links tickets.
       fn.bindTables({ contacts: tables.contacts }, ['GetItem', 'UpdateItem']).bindTables({ tickets: tables.tickets }, ['UpdateItem']);
-      if (mailBucket) fn.bindMailBucket(mailBucket, { rawMailPrefix: 'inbound/', readPrefixes: ['bodies/', 'attachments/', 'outbound/'], writePrefixes: ['outbound/'] });
+      if (mailBucket) fn.bindMailBucket(mailBucket, { rawMailPrefix: 'inbound/', readPrefixes: ['bodies/', 'attachments/', 'outbound/'] });
+    },
+  },
+  replies: {
+    description: 'API: replies (sent through SES) and their attachments',
+    // Conversations and inboxes as a reply reads and commits them (an unassigned conversation is assigned to the
+    // replier); the quoted message's body; reply attachments uploaded under outbound/ and read back to send.
+    bind: (fn, { tables, mailBucket }) => {
+      fn.bindTables({ conversations: tables.conversations, inboxes: tables.inboxes }, 'readWrite').grantSendEmailAsAccountIdentities();
+      if (mailBucket) fn.bindMailBucket(mailBucket, { rawMailPrefix: 'inbound/', readPrefixes: ['bodies/', 'outbound/'], writePrefixes: ['outbound/'] });
     },
   },
   mail: {
-    description: "API: an inbox's quarantine (list, release, delete), failed mail and health",
-    // Lists receipts and reads health counters; a release claims its record and runs the inbound chain, which
-    // reads the raw mail, writes bodies and attachments and commits like the inbound function (the four tables).
+    description: "API: an inbox's quarantine (list, delete), failed mail and health",
+    // Reads the inbox (and the caller's role); lists and reads receipts (Query, GetItem on settling) and marks one
+    // deleted (UpdateItem); health is a Query of the inbox's counters.
+    bind: (fn, { tables }) => fn.bindTables({ inboxes: tables.inboxes }, ['GetItem']).bindTables({ conversations: tables.conversations }, ['GetItem', 'Query', 'UpdateItem']),
+  },
+  release: {
+    description: 'API: releases quarantined mail through the inbound chain',
+    // A release claims its record and runs the inbound chain, which reads the raw mail, writes bodies and
+    // attachments and commits like the inbound function (the four tables).
     bind: (fn, { tables, mailBucket, rawMailPrefix }) => {
       if (mailBucket) fn.bindMailFiling(tables, mailBucket, rawMailPrefix ?? DEFAULT_RAW_MAIL_PREFIX);
       else fn.bindTables(tables, 'readWrite');

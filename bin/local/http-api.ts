@@ -23,6 +23,8 @@ const FUNCTIONS: Record<ApiFunctionName, () => Promise<{ handler: LambdaHandler 
   openapi: () => import('../../functions/api/openapi/handler'),
   conversations: () => import('../../functions/api/conversations/handler'),
   mail: () => import('../../functions/api/mail/handler'),
+  release: () => import('../../functions/api/release/handler'),
+  replies: () => import('../../functions/api/replies/handler'),
 };
 
 /** API Gateway's own payload limit. */

@@ -4,7 +4,7 @@
  *
  * Paths use API Gateway's `{param}` syntax; `routeKey` is what API Gateway puts in the event.
  */
-export type ApiFunctionName = 'directory' | 'inboxes' | 'crm' | 'verification' | 'openapi' | 'conversations' | 'mail';
+export type ApiFunctionName = 'directory' | 'inboxes' | 'crm' | 'verification' | 'openapi' | 'conversations' | 'mail' | 'release' | 'replies';
 
 /**
  * `admin`: settings (the wizard's writes, users, teams, pipelines, trusted forwarders, sending domains);
@@ -71,23 +71,25 @@ export const API_ROUTES: readonly ApiRoute[] = [
   { method: 'PATCH', path: '/contacts/{contactId}', function: 'crm', auth: 'jwt', role: 'agent' },
   { method: 'GET', path: '/contacts/{contactId}/conversations', function: 'crm', auth: 'jwt', role: 'agent' },
 
-  // The agent workspace (functions/api/conversations/): views, reading, assignment and status, notes, replies.
+  // The agent workspace (functions/api/conversations/): views, reading, assignment and status, notes; replies and
+  // their attachments in a function of their own (functions/api/replies/), which alone loads SES and the composer.
   { method: 'GET', path: '/inboxes/{inboxId}/conversations', function: 'conversations', auth: 'jwt', role: 'agent' },
   { method: 'GET', path: '/inboxes/{inboxId}/conversation-counts', function: 'conversations', auth: 'jwt', role: 'agent' },
   { method: 'GET', path: '/conversations', function: 'conversations', auth: 'jwt', role: 'agent' },
   { method: 'GET', path: '/conversations/{conversationId}', function: 'conversations', auth: 'jwt', role: 'agent' },
   { method: 'PATCH', path: '/conversations/{conversationId}', function: 'conversations', auth: 'jwt', role: 'agent' },
   { method: 'POST', path: '/conversations/{conversationId}/notes', function: 'conversations', auth: 'jwt', role: 'agent' },
-  { method: 'POST', path: '/conversations/{conversationId}/replies', function: 'conversations', auth: 'jwt', role: 'agent' },
-  { method: 'POST', path: '/conversations/{conversationId}/replies/{messageId}/retry', function: 'conversations', auth: 'jwt', role: 'agent' },
-  { method: 'POST', path: '/conversations/{conversationId}/attachments', function: 'conversations', auth: 'jwt', role: 'agent' },
+  { method: 'POST', path: '/conversations/{conversationId}/replies', function: 'replies', auth: 'jwt', role: 'agent' },
+  { method: 'POST', path: '/conversations/{conversationId}/replies/{messageId}/retry', function: 'replies', auth: 'jwt', role: 'agent' },
+  { method: 'POST', path: '/conversations/{conversationId}/attachments', function: 'replies', auth: 'jwt', role: 'agent' },
   // Re-attribution (trustForwarder: true also needs admin, checked by the use case) and merging.
   { method: 'POST', path: '/messages/{messageId}/attribution', function: 'conversations', auth: 'jwt', role: 'agent' },
   { method: 'POST', path: '/conversations/{conversationId}/merge', function: 'conversations', auth: 'jwt', role: 'agent' },
 
-  // An inbox's mail outside its conversations (functions/api/mail/): quarantine, failed mail, health.
+  // An inbox's mail outside its conversations (functions/api/mail/): quarantine, failed mail, health; a release
+  // runs the inbound chain, in a function of its own (functions/api/release/) so the others stay small.
   { method: 'GET', path: '/inboxes/{inboxId}/quarantine', function: 'mail', auth: 'jwt', role: 'agent' },
-  { method: 'POST', path: '/inboxes/{inboxId}/quarantine/{itemId}/release', function: 'mail', auth: 'jwt', role: 'admin' },
+  { method: 'POST', path: '/inboxes/{inboxId}/quarantine/{itemId}/release', function: 'release', auth: 'jwt', role: 'admin' },
   { method: 'DELETE', path: '/inboxes/{inboxId}/quarantine/{itemId}', function: 'mail', auth: 'jwt', role: 'admin' },
   { method: 'GET', path: '/inboxes/{inboxId}/failed', function: 'mail', auth: 'jwt', role: 'admin' },
   { method: 'GET', path: '/inboxes/{inboxId}/health', function: 'mail', auth: 'jwt', role: 'agent' },

@@ -40,7 +40,11 @@ export interface QuarantineStore {
 
 export interface QuarantineContext {
   readonly quarantine: QuarantineStore;
+  readonly now: () => Date;
+}
+
+/** A release also runs the inbound chain: its own function, so the other quarantine routes never load it. */
+export interface ReleaseContext extends QuarantineContext {
   /** The inbound chain, run for a release (`ingestRelease` over the real ports). */
   readonly runRelease: (request: ReleaseRequest) => Promise<InboundPlan>;
-  readonly now: () => Date;
 }

@@ -10,7 +10,7 @@ import { DEFAULT_PAGE_SIZE, readPage } from '../commons/paging';
 import type { Caller } from '../api/http/request';
 import type { InboundPlan } from '../inbound/domain/plan';
 import { FailedItemView, quarantineItemId, QuarantineItemView, QuarantineRecord, ReleaseResult, ReleaseView } from './model';
-import type { InboxInfo, QuarantineContext } from './ports';
+import type { InboxInfo, QuarantineContext, ReleaseContext } from './ports';
 import type { QuarantinePageInput } from './schemas';
 
 /**
@@ -44,7 +44,7 @@ async function recordOf(context: QuarantineContext, caller: Caller, inboxId: str
   return { inbox, record };
 }
 
-export async function releaseQuarantined(context: QuarantineContext, caller: Caller, inboxId: string, itemId: string): Promise<ReleaseView> {
+export async function releaseQuarantined(context: ReleaseContext, caller: Caller, inboxId: string, itemId: string): Promise<ReleaseView> {
   const found = await recordOf(context, caller, inboxId, itemId);
   let record = found.record;
   if (!record.released && !record.deleted) {

@@ -20,16 +20,20 @@ const TABLE_ACCESS: Record<ApiFunctionName, Partial<Record<TableKey, 'read' | 'r
   verification: { inboxes: ['GetItem', 'UpdateItem'] },
   openapi: {},
   conversations: { conversations: 'readWrite', inboxes: 'readWrite', contacts: ['GetItem', 'UpdateItem'], tickets: ['UpdateItem'] },
+  // A reply reads and commits the conversation (and assigns it to the replier: users' open counts).
+  replies: { conversations: 'readWrite', inboxes: 'readWrite' },
+  // Lists, reads and marks deleted quarantine receipts; reads the inbox, the caller's role and health counters.
+  mail: { conversations: ['GetItem', 'Query', 'UpdateItem'], inboxes: ['GetItem'] },
   // A release runs the inbound chain: it files mail as the inbound function does, on the four tables.
-  mail: { conversations: 'readWrite', inboxes: 'readWrite', contacts: 'readWrite', tickets: 'readWrite' },
+  release: { conversations: 'readWrite', inboxes: 'readWrite', contacts: 'readWrite', tickets: 'readWrite' },
 };
 /** No function scans, batch-writes or reads streams. */
 const NEVER = ['dynamodb:Scan', 'dynamodb:BatchWriteItem', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator', 'dynamodb:DescribeStream'];
-const SENDS_EMAIL: readonly ApiFunctionName[] = ['inboxes', 'conversations'];
+const SENDS_EMAIL: readonly ApiFunctionName[] = ['inboxes', 'replies'];
 /** Sends the system's own mail (verification) from SYSTEM_FROM; replies are sent from the inbox's address. */
 const SENDS_SYSTEM_MAIL: readonly ApiFunctionName[] = ['inboxes'];
 /** Reads mail bodies and attachments (and uploads reply attachments) under named prefixes of the mail bucket. */
-const MAIL_BUCKET_PREFIXES: Partial<Record<ApiFunctionName, readonly string[]>> = { conversations: ['bodies/*', 'attachments/*', 'outbound/*'], mail: ['inbound/*', 'bodies/*', 'attachments/*'] };
+const MAIL_BUCKET_PREFIXES: Partial<Record<ApiFunctionName, readonly string[]>> = { conversations: ['bodies/*', 'attachments/*', 'outbound/*'], replies: ['bodies/*', 'outbound/*'], release: ['inbound/*', 'bodies/*', 'attachments/*'] };
 /** Functions that manage users in the Cognito pool (invited users get their sign-in). */
 const MANAGES_SIGN_INS: readonly ApiFunctionName[] = ['directory'];
 const PUBLIC_ROUTE_KEYS = ['GET /openapi.json', 'GET /verify', 'POST /verify'];

@@ -8,9 +8,8 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import { buildSync } from 'esbuild';
 import iconv from 'iconv-lite';
-import { LAMBDA_ESBUILD_OPTIONS } from '../../lib/house-function';
+import { bundleLikeLambda } from '../support/lambda-bundle';
 import { discardAttachments, parseMime } from '../../functions/inbound/parse/parse-mime';
 import { attributionCorpus, quotedPrintable, wrap } from '../support/attribution-corpus';
 
@@ -112,15 +111,7 @@ describe('the bundled parse step', () => {
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), 'hosted-inbox-bundled-parse-'));
     bundle = join(dir, 'parse.mjs');
-    buildSync({
-      ...LAMBDA_ESBUILD_OPTIONS,
-      mainFields: [...LAMBDA_ESBUILD_OPTIONS.mainFields],
-      external: [...LAMBDA_ESBUILD_OPTIONS.external],
-      entryPoints: [join(__dirname, '..', 'support', 'bundled-parse-entry.ts')],
-      outfile: bundle,
-      bundle: true,
-      logLevel: 'error',
-    });
+    bundleLikeLambda(join(__dirname, '..', 'support', 'bundled-parse-entry.ts'), bundle);
   });
 
   afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -1,4 +1,4 @@
-/** HTTP API function of an inbox's mail outside its conversations: quarantine (list, release, delete), failed mail, health. */
+/** HTTP API function of an inbox's mail outside its conversations: quarantine (list, delete), failed mail, health; releases are the release function's. */
 import { createLogger } from '../../commons/logger';
 import * as quarantine from '../../quarantine/use-cases';
 import { quarantinePageSchema } from '../../quarantine/schemas';
@@ -14,7 +14,6 @@ export const handler = apiHandler(
   createLogger('api-mail'),
   {
     'GET /inboxes/{inboxId}/quarantine': async (event) => json(200, await quarantine.listQuarantine(context(), callerOf(event), inboxOf(event), pageOf(event))),
-    'POST /inboxes/{inboxId}/quarantine/{itemId}/release': async (event) => json(200, await quarantine.releaseQuarantined(context(), callerOf(event), inboxOf(event), itemOf(event))),
     'DELETE /inboxes/{inboxId}/quarantine/{itemId}': async (event) => {
       await quarantine.deleteQuarantined(context(), callerOf(event), inboxOf(event), itemOf(event));
       return { statusCode: 204, headers: { 'cache-control': 'no-store' } };
