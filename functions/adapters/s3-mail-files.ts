@@ -40,11 +40,17 @@ export class S3MailFiles implements MailFiles {
 /** How long an upload link works: the upload follows its request at once. */
 export const UPLOAD_LINK_SECONDS = 300;
 
-const isMissing = (error: unknown) => error instanceof S3ServiceException && error.$metadata.httpStatusCode === 404;
+/**
+ * An upload not (yet) put: S3 answers 404 only to a caller allowed to list the bucket, and 403 to the others
+ * (it does not tell who may not list whether a key exists). The replies function may read `outbound/` but not
+ * list the bucket, so a 403 on a key under it means the file is not there.
+ */
+const isMissingUpload = (error: unknown) => error instanceof S3ServiceException && [403, 404].includes(error.$metadata.httpStatusCode ?? 0);
 
 /**
- * A reply's upload: the file at its key, put by the client through a presigned PUT signed for its content type
- * and length, and its description beside it (`<key>.json`, written by us; the link cannot reach it).
+ * A reply's upload: the file at its key, put by the client through a presigned PUT signed for its length, and
+ * its description beside it (`<key>.json`, written by us; the link cannot reach it). The reply sends the file
+ * under the described name and content type, whatever type the browser put it with.
  */
 export class S3OutboundFiles implements OutboundFiles {
   constructor(
@@ -70,7 +76,7 @@ export class S3OutboundFiles implements OutboundFiles {
       ]);
       return { key, filename: String(description.filename), contentType: String(description.contentType), size: Number(head.ContentLength ?? 0) };
     } catch (error) {
-      if (isMissing(error)) return undefined;
+      if (isMissingUpload(error)) return undefined;
       throw error;
     }
   }

@@ -19,7 +19,9 @@ export function dynamo(): DynamoDBDocumentClient {
 }
 
 export function s3(): S3Client {
-  s3Client ??= new S3Client({});
+  // Checksums only where S3 requires them: by default the SDK signs a presigned PUT with the CRC32 of an empty
+  // body (x-amz-checksum-crc32=AAAAAA==), and S3 then refuses every real file a browser uploads through it.
+  s3Client ??= new S3Client({ requestChecksumCalculation: 'WHEN_REQUIRED' });
   return s3Client;
 }
 

@@ -3,10 +3,11 @@
  * store, the customer's answer is built from it as a mail client would (To the Reply-To, In-Reply-To the id
  * SES gave in its threading form) and sent to the SMTP listener, and it lands in the same conversation.
  */
-import { S3Client } from '@aws-sdk/client-s3';
+import { S3Client, S3ServiceException } from '@aws-sdk/client-s3';
 import { createTransport } from 'nodemailer';
 import { simpleParser } from 'mailparser';
-import { ses } from '../../functions/commons/clients';
+import { s3, ses } from '../../functions/commons/clients';
+import { withMiddleware } from '../support/faults';
 import { config } from '../../functions/commons/env';
 import { handler as inboundHandler } from '../../functions/inbound/handler';
 import { startSmtpInbound, SmtpInbound } from '../../bin/local/smtp-inbound';
@@ -14,6 +15,15 @@ import { call, createTestAccount, Reply, startTestApi, TestAccount, TestApi } fr
 import { conversations, deliver, eml, uniqueId } from '../support/stack';
 
 let api: TestApi;
+/** S3 as it answers a caller without s3:ListBucket: a missing key is 403 Forbidden, not 404. */
+const hidingMissingKeys = (next: (args: unknown) => Promise<unknown>) => async (args: unknown) => {
+  try {
+    return await next(args);
+  } catch (error) {
+    if (!(error instanceof S3ServiceException) || error.$metadata.httpStatusCode !== 404) throw error;
+    throw new S3ServiceException({ name: 'Forbidden', $fault: 'client', $metadata: { ...error.$metadata, httpStatusCode: 403 }, message: 'Forbidden' });
+  }
+};
 let smtp: SmtpInbound;
 beforeAll(async () => {
   api = await startTestApi();
@@ -262,6 +272,9 @@ describe('replies', () => {
     const foreign = await upload(otherId, 'other.pdf', Buffer.from('not yours'));
     const prepared = await call(api, 'POST', `/conversations/${conversationId}/attachments`, { token: account.token, body: { filename: 'never.pdf', contentType: 'application/pdf', size: 10 } });
     expect(issuesOf(await reply(account, conversationId, { text: 'x', attachments: [foreign, prepared.body.attachmentId] }))).toEqual(['attachments.0:unknown_attachment', 'attachments.1:unknown_attachment']);
+    // In AWS the replies function may not list the bucket, so S3 answers a missing upload with 403, not 404.
+    const asWithoutListBucket = await withMiddleware(s3(), 'hideMissingKeys', hidingMissingKeys, () => reply(account, conversationId, { text: 'x', attachments: [prepared.body.attachmentId] }));
+    expect(issuesOf(asWithoutListBucket)).toEqual(['attachments.0:unknown_attachment']);
     const other = await createTestAccount(api, 1);
     expect((await call(api, 'POST', `/conversations/${conversationId}/attachments`, { token: other.token, body: { filename: 'a.pdf', contentType: 'application/pdf', size: 1 } })).status).toBe(404);
     expect(issuesOf(await call(api, 'POST', `/conversations/${conversationId}/attachments`, { token: account.token, body: { filename: '../a', contentType: 'pdf', size: 50 * 1024 * 1024 } })))
