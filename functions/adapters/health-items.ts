@@ -52,9 +52,11 @@ export function healthItems(plan: CountedPlan, tables: Pick<InboundTables, 'conv
   const counters = healthCounters(plan);
   const shard = healthShard(plan.receiptId);
   const names = Object.fromEntries(counters.map((counter, index) => [`#c${index}`, counter]));
-  // Released mail was counted when it arrived: it does not move the last arrival.
+  // Released mail was counted when it arrived: it does not move the last arrival, and counts when released (a
+  // release keeps the arrival time for the message, which may be days before).
   const last = plan.release ? '' : 'SET lastAt = :at ';
-  return [dayBucket(plan.receivedAt), hourBucket(plan.receivedAt)].map((bucket) => ({
+  const countedAt = plan.release?.releasedAt ?? plan.receivedAt;
+  return [dayBucket(countedAt), hourBucket(countedAt)].map((bucket) => ({
     Update: {
       TableName: tables.conversations,
       Key: keys.healthCounters(inboxId, bucket, shard),

@@ -16,6 +16,13 @@ it('a record counts its outcome, its rule and the verdicts judged (DISABLED is n
   expect(healthCounters({ ...stored, release })).toEqual(['released']);
 });
 
+it('counts a release in the hour and day it happens, not in those of the arrival it keeps', () => {
+  const release = { receiptKey: 'x', skippedRules: ['precedence'], releasedBy: 'usr_1', releasedAt: '2026-12-11T17:40:00.000Z' };
+  const items = healthItems({ ...stored, release }, { conversations: 'conversations' });
+  expect(items.map((item) => String(item.Update!.Key!.sk).replace(/#\d+$/, ''))).toEqual(['D#2026-12-11', 'H#2026-12-11T17']);
+  expect(items[0].Update!.UpdateExpression).toBe('ADD #c0 :one');
+});
+
 it('two ADDs, its day and its hour, on one shard chosen by receipt; nothing for mail that reached no inbox', () => {
   const items = healthItems(quarantined, { conversations: 'conversations' });
   const shard = Number(String(items[0].Update!.Key!.sk).split('#').pop());
