@@ -31,6 +31,8 @@ export interface HostedInboxConfig {
   readonly oidcName?: string;
   /** Scopes the console asks the OIDC issuer for; undefined: DEFAULT_OIDC_SCOPES. */
   readonly oidcScopes?: readonly string[];
+  /** Other HTTPS origins the console's OIDC sign-in calls (an issuer's token endpoint on another host). */
+  readonly oidcOrigins?: readonly string[];
 }
 
 /** 5 of a new account's 10: inbound mail waits in the queue rather than take the API's share. */
@@ -103,7 +105,7 @@ export function readConfig(app: App, region: string | undefined = process.env.CD
     inboundMaxConcurrency: readWhole('inboundMaxConcurrency', context('inboundMaxConcurrency'), 2, 1000) ?? DEFAULT_INBOUND_MAX_CONCURRENCY,
     apiReservedConcurrency: readWhole('apiReservedConcurrency', context('apiReservedConcurrency'), 1, 1000),
     webConsole,
-    ...readOidcSignIn(context('oidcName'), context('oidcScopes'), webConsole && jwt !== undefined),
+    ...readOidcSignIn(context('oidcName'), context('oidcScopes'), context('oidcOrigins'), webConsole && jwt !== undefined),
   };
 }
 
@@ -111,9 +113,9 @@ export function readConfig(app: App, region: string | undefined = process.env.CD
 const SCOPE_TOKEN = /^[\x21\x23-\x5b\x5d-\x7e]+$/;
 
 /** The console's OIDC sign-in settings; only with -c webConsole=true and jwtIssuer (else they would do nothing). */
-function readOidcSignIn(name: unknown, scopes: unknown, used: boolean): Pick<HostedInboxConfig, 'oidcName' | 'oidcScopes'> {
-  if (name === undefined && scopes === undefined) return {};
-  if (!used) throw new Error('Context "oidcName" and "oidcScopes" set the web console\'s sign-in with jwtIssuer: pass them with -c webConsole=true and -c jwtIssuer=…');
+function readOidcSignIn(name: unknown, scopes: unknown, origins: unknown, used: boolean): Pick<HostedInboxConfig, 'oidcName' | 'oidcScopes' | 'oidcOrigins'> {
+  if (name === undefined && scopes === undefined && origins === undefined) return {};
+  if (!used) throw new Error('Context "oidcName", "oidcScopes" and "oidcOrigins" set the web console\'s sign-in with jwtIssuer: pass them with -c webConsole=true and -c jwtIssuer=…');
   if (name !== undefined && (typeof name !== 'string' || !/^[^\p{Cc}]{1,60}$/u.test(name.trim()))) {
     throw new Error(`Context "oidcName" must be a name of 1 to 60 characters, such as "Okta" (got ${JSON.stringify(name)})`);
   }
@@ -121,7 +123,17 @@ function readOidcSignIn(name: unknown, scopes: unknown, used: boolean): Pick<Hos
   if (asked !== undefined && (!Array.isArray(asked) || !asked.every((scope) => typeof scope === 'string' && SCOPE_TOKEN.test(scope)) || !asked.includes('openid'))) {
     throw new Error(`Context "oidcScopes" must list OAuth scopes, space- or comma-separated, including openid (got ${JSON.stringify(scopes)})`);
   }
-  return { oidcName: typeof name === 'string' ? name.trim() : undefined, oidcScopes: asked as string[] | undefined };
+  return { oidcName: typeof name === 'string' ? name.trim() : undefined, oidcScopes: asked as string[] | undefined, oidcOrigins: readSignInOrigins(origins) };
+}
+
+/** At most 5 HTTPS origins, as allowedOrigins spells them: they join the console's connect-src as they are. */
+function readSignInOrigins(value: unknown): string[] | undefined {
+  if (value === undefined) return undefined;
+  const origins = list(value);
+  if (origins.length === 0 || origins.length > 5 || !origins.every((origin) => typeof origin === 'string' && origin.startsWith('https://') && ORIGIN.test(origin))) {
+    throw new Error(`Context "oidcOrigins" must list 1 to 5 HTTPS origins, comma-separated, such as https://oauth2.googleapis.com (got ${JSON.stringify(value)})`);
+  }
+  return origins as string[];
 }
 
 /** true or false, from cdk.json (a boolean) or -c (a string); false when not set. */
@@ -232,7 +244,7 @@ export function createHostedInbox(
     inboundMaxConcurrency: config.inboundMaxConcurrency,
     apiReservedConcurrency: config.apiReservedConcurrency,
     webConsole: config.webConsole
-      ? { assets: webConsoleAssets, oidc: config.jwt && { issuer: config.jwt.issuer, name: config.oidcName, scopes: config.oidcScopes } }
+      ? { assets: webConsoleAssets, oidc: config.jwt && { issuer: config.jwt.issuer, name: config.oidcName, scopes: config.oidcScopes, origins: config.oidcOrigins } }
       : undefined,
     ...overrides,
   });

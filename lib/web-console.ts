@@ -41,6 +41,12 @@ export interface WebConsoleOidc {
    * @default DEFAULT_OIDC_SCOPES
    */
   readonly scopes?: readonly string[];
+  /**
+   * Other HTTPS origins the sign-in calls, for an issuer whose discovery document puts its token, revocation or
+   * keys endpoints on another host than its `iss` (Google's token endpoint, a Cognito domain); each joins connect-src.
+   * @default - none: the issuer's origin only
+   */
+  readonly origins?: readonly string[];
 }
 
 export interface WebConsoleProps {
@@ -121,12 +127,12 @@ export class WebConsole extends Construct {
       autoDeleteObjects: true,
     });
     if (props.oidc) {
-      const { issuer, name, scopes = DEFAULT_OIDC_SCOPES } = props.oidc;
+      const { issuer, name, scopes = DEFAULT_OIDC_SCOPES, origins = [] } = props.oidc;
       if (!scopes.includes('openid')) throw new Error(`WebConsole: the OIDC scopes must include "openid" (got ${scopes.join(' ')})`);
-      this.oidc = { issuer, name: name ?? new URL(issuer).hostname, scopes };
+      this.oidc = { issuer, name: name ?? new URL(issuer).hostname, scopes, origins };
     }
     const connectTo = [
-      ...(this.oidc ? [new URL(this.oidc.issuer).origin] : []),
+      ...(this.oidc ? [...new Set([new URL(this.oidc.issuer).origin, ...this.oidc.origins])] : []),
       ...(props.mailBucket ? [`https://${props.mailBucket.bucketRegionalDomainName}`] : []),
     ];
     this.responseHeaders = new cloudfront.ResponseHeadersPolicy(this, 'SecurityHeaders', {

@@ -182,7 +182,7 @@ describe('web console: on', () => {
 
 describe('web console with an external OIDC issuer (-c jwtIssuer)', () => {
   const issuer = 'https://login.example.com/oauth2/default';
-  const { application, appTemplate, dataTemplate } = synthHostedInbox({ webConsole: 'true', jwtIssuer: issuer, jwtAudience: 'console-client,other-client', oidcName: 'Example SSO' });
+  const { application, appTemplate, dataTemplate } = synthHostedInbox({ webConsole: 'true', jwtIssuer: issuer, jwtAudience: 'console-client,other-client', oidcName: 'Example SSO', oidcOrigins: 'https://tokens.example.net' });
   const { outdir } = application.node.root as App;
   const distributionDomain = { 'Fn::GetAtt': [logicalId(application.webConsole!.distribution), 'DomainName'] };
 
@@ -195,10 +195,10 @@ describe('web console with an external OIDC issuer (-c jwtIssuer)', () => {
     expect(Object.keys(dataTemplate.findResources('AWS::Cognito::UserPool'))).toEqual([]);
   });
 
-  test('the pages may call the issuer\'s origin (discovery, token, revocation), not just any host', () => {
+  test('the pages may call the issuer\'s origin (discovery, token, revocation) and the origins named by oidcOrigins, not just any host', () => {
     const [policy] = Object.values(appTemplate.findResources('AWS::CloudFront::ResponseHeadersPolicy'));
     const csp = JSON.stringify(policy.Properties.ResponseHeadersPolicyConfig.SecurityHeadersConfig.ContentSecurityPolicy.ContentSecurityPolicy);
-    expect(csp).toMatch(/connect-src 'self' [^;]* https:\/\/login\.example\.com https:\/\/",\{"Fn::ImportValue"/);
+    expect(csp).toMatch(/connect-src 'self' [^;]* https:\/\/login\.example\.com https:\/\/tokens\.example\.net https:\/\/",\{"Fn::ImportValue"/);
     expect(csp).not.toContain('/oauth2/default');
     expect(csp).toContain("form-action 'self'");
   });
@@ -226,6 +226,11 @@ describe('web console with an external OIDC issuer (-c jwtIssuer)', () => {
     expect(() => readConfig(testApp({ webConsole: 'true', jwtIssuer: issuer, jwtAudience: 'c', oidcScopes: 'openid "quoted"' }))).toThrow(/must list OAuth scopes/);
     expect(() => readConfig(testApp({ webConsole: 'true', jwtIssuer: issuer, jwtAudience: 'c', oidcName: 'x'.repeat(61) }))).toThrow(/1 to 60 characters/);
     expect(() => readConfig(testApp({ webConsole: 'true', oidcName: 'Okta' }))).toThrow(/with -c webConsole=true and -c jwtIssuer/);
+    expect(readConfig(testApp({ webConsole: 'true', jwtIssuer: issuer, jwtAudience: 'c', oidcOrigins: 'https://oauth2.googleapis.com, https://www.googleapis.com' })).oidcOrigins).toEqual(['https://oauth2.googleapis.com', 'https://www.googleapis.com']);
+    for (const origins of ['http://oauth2.example.com', 'https://oauth2.example.com/token', 'https://*.example.com', 'https://a.example,https://b.example,https://c.example,https://d.example,https://e.example,https://f.example']) {
+      expect(() => readConfig(testApp({ webConsole: 'true', jwtIssuer: issuer, jwtAudience: 'c', oidcOrigins: origins }))).toThrow(/"oidcOrigins" must list 1 to 5 HTTPS origins/);
+    }
+    expect(() => readConfig(testApp({ webConsole: 'true', oidcOrigins: 'https://oauth2.googleapis.com' }))).toThrow(/with -c webConsole=true and -c jwtIssuer/);
     expect(() => readConfig(testApp({ jwtIssuer: issuer, jwtAudience: 'c', oidcScopes: 'openid' }))).toThrow(/with -c webConsole=true and -c jwtIssuer/);
   });
 });
