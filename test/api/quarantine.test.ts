@@ -257,15 +257,17 @@ describe('a release that fails midway', () => {
   const held = async (inbox: Inbox) => (await call(api, 'GET', `/inboxes/${inbox.inboxId}/conversation-counts`, { token: agent })).body.quarantined as number;
   const listedIds = async (inbox: Inbox) => (await list(inbox, '?limit=100')).body.items.map((item: { itemId: string }) => item.itemId);
 
-  /** The chain's commit (the transaction that writes the release's own receipt) fails, every time, while `run` runs. */
-  const failingReleaseCommits = <T>(run: () => Promise<T>) => {
+  /**
+   * The chain's commit (the transaction that writes the release's own receipt) fails every time while `run`
+   * runs: before it reaches DynamoDB, or after it committed (its answer lost, as when the function times out).
+   */
+  const failingReleaseCommits = <T>(run: () => Promise<T>, when: 'before' | 'after' = 'before') => {
     let failed = 0;
     const fault = (next: (args: { input: unknown }) => Promise<unknown>, context: { commandName?: string }) => async (args: { input: unknown }) => {
-      if (context.commandName === 'TransactWriteItemsCommand' && JSON.stringify(args.input).includes('#released"')) {
-        failed++;
-        throw Object.assign(new Error('injected: the function timed out before its commit'), { code: 'ETIMEDOUT' });
-      }
-      return next(args);
+      if (context.commandName !== 'TransactWriteItemsCommand' || !JSON.stringify(args.input).includes('#released"')) return next(args);
+      if (when === 'after') await next(args);
+      failed++;
+      throw Object.assign(new Error(`injected: the function timed out ${when} its commit`), { code: 'ETIMEDOUT' });
     };
     return withMiddleware(dynamo(), 'failReleaseCommit', fault, async () => ({ result: await run(), failed: () => failed }));
   };
@@ -300,6 +302,24 @@ describe('a release that fails midway', () => {
     // Later: the same answer, nothing moves.
     expect((await release(inbox, itemId)).body).toEqual(first.body);
     expect(await held(inbox)).toBe(1);
+  });
+
+  it('after the commit, before the result is recorded: still listed and counted; releasing again answers the stored message', async () => {
+    const inbox = await newInbox(account);
+    await send(inbox, { subject: 'Auto reply, answer lost', headers: { 'Auto-Submitted': 'auto-replied' } });
+    const { itemId } = await itemOf(inbox, 'Auto reply, answer lost');
+    const crashed = await failingReleaseCommits(() => release(inbox, itemId), 'after');
+    expect([crashed.failed(), crashed.result.status]).toEqual([1, 500]);
+    // The message is stored (once); the record, whose result was never recorded, is still listed and counted.
+    const [conversation] = await conversations().inboxConversations(inbox.inboxId);
+    expect(await conversations().messages(String(conversation.conversationId))).toHaveLength(1);
+    expect((await itemOf(inbox, 'Auto reply, answer lost')).itemId).toBe(itemId);
+    expect(await held(inbox)).toBe(1);
+
+    const again = await release(inbox, itemId);
+    expect(again.body).toMatchObject({ outcome: 'stored', conversationId: conversation.conversationId });
+    expect(await conversations().messages(String(conversation.conversationId))).toHaveLength(1);
+    expect([await listedIds(inbox), await held(inbox)]).toEqual([[], 0]);
   });
 });
 
