@@ -2,7 +2,8 @@
  * An inbox's quarantined and failed records (the receipts the inbound chain wrote, listed on the `byParent`
  * index) and its health counters, for the API. Every read is a Query of one listing or a GetItem; deleted
  * records and released ones (once their release has a result) move to a listing of their own, so they leave
- * the quarantine list and are still found by id. A record's id is its place in the listing (`<receivedAt>#<receiptId>`, base64url): no extra item.
+ * the quarantine list and are still found by id. A record's id is its place in the listing
+ * (`<receivedAt>#<receiptId>`, base64url): no extra item.
  */
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
