@@ -143,6 +143,9 @@ export interface MailBucketAccess {
   readonly listBucket?: boolean;
 }
 
+/** Memory of a function that files received mail (bindMailFiling): SES's 40 MB messages, streamed; more memory also buys CPU. */
+export const MAIL_FILING_MEMORY_MB = 1024;
+
 export class HouseFunction extends Construct implements iam.IGrantable {
   readonly function: NodejsFunction;
   readonly logGroup: logs.LogGroup;

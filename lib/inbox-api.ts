@@ -15,7 +15,7 @@ import { NagSuppressions } from 'cdk-nag';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { API_ROUTES, ApiFunctionName, ApiRoute, CORS_HEADERS, routeKey } from '../functions/api/routes';
-import { HouseFunction } from './house-function';
+import { HouseFunction, MAIL_FILING_MEMORY_MB } from './house-function';
 import { DEFAULT_RAW_MAIL_PREFIX, InboxTables } from './inbox-data';
 
 /** The handler module of an API function: `functions/api/<name>/handler.ts`, exporting `handler`. */
@@ -103,7 +103,14 @@ interface ApiFunctionSpec {
    * (`fn.bindTables({ inboxes: tables.inboxes }, ['GetItem', 'Query'])`, or the presets 'read' / 'readWrite').
    */
   readonly bind: (fn: HouseFunction, props: InboxApiProps) => void;
+  /** @default INTERACTIVE_SIZE */
+  readonly size?: { readonly memorySize: number; readonly timeout: Duration };
 }
+
+/** Interactive requests: more CPU for faster cold starts; well inside API Gateway's 30 s limit. */
+const INTERACTIVE_SIZE = { memorySize: 512, timeout: Duration.seconds(10) };
+/** API Gateway's HTTP API answers 503 after 30 s: the longest a function behind it can usefully run. */
+const LONGEST_INTEGRATION = Duration.seconds(29);
 
 /**
  * What each API function needs. Typed by ApiFunctionName, so a function added to the route table fails the
@@ -180,6 +187,9 @@ const API_FUNCTIONS: Readonly<Record<ApiFunctionName, ApiFunctionSpec>> = {
       if (mailBucket) fn.bindMailFiling(tables, mailBucket, rawMailPrefix ?? DEFAULT_RAW_MAIL_PREFIX);
       else fn.bindTables(tables, 'readWrite');
     },
+    // The inbound function's memory (a 40 MB message must not run out of it on every try) and all the time
+    // API Gateway waits: a release that still fails stays listed and is released again (README, Quarantine).
+    size: { memorySize: MAIL_FILING_MEMORY_MB, timeout: LONGEST_INTEGRATION },
   },
   openapi: {
     description: 'API: the public OpenAPI document',
@@ -223,9 +233,7 @@ export class InboxApi extends Construct {
       const fn = new HouseFunction(this, `${name[0].toUpperCase()}${name.slice(1)}`, {
         entry: props.entries?.[name] ?? apiHandlerEntry(name),
         description: spec.description,
-        // Interactive requests: more CPU for faster cold starts; well inside API Gateway's 30 s limit.
-        memorySize: 512,
-        timeout: Duration.seconds(10),
+        ...(spec.size ?? INTERACTIVE_SIZE),
         environment: { INBOX_DOMAIN: props.domain },
         reservedConcurrency: props.reservedConcurrency,
         logRetention: props.logRetention,

@@ -13,7 +13,7 @@ import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
 import { ApiFunctionName } from '../functions/api/routes';
 import { METRICS_NAMESPACE } from '../functions/commons/metrics';
-import { HouseFunction } from './house-function';
+import { HouseFunction, MAIL_FILING_MEMORY_MB } from './house-function';
 import { ApiThrottle, InboxApi } from './inbox-api';
 import { InboxAlarms } from './inbox-alarms';
 import { InboxTables } from './inbox-data';
@@ -124,7 +124,7 @@ export class StatelessStack extends Stack {
     this.inboundFunction = new HouseFunction(this, 'Inbound', {
       entry: props.inboundEntry ?? INBOUND_HANDLER_ENTRY,
       description: 'Files received mail into conversations',
-      memorySize: 1024,
+      memorySize: MAIL_FILING_MEMORY_MB,
       timeout: Duration.minutes(2),
       environment: { INBOX_DOMAIN: props.domain, POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE },
     }).bindMailFiling(props.tables, props.bucket, props.rawMailPrefix);

@@ -17,11 +17,13 @@ export class DynamoMerges implements MergeStore {
     private readonly tables: InboundTables,
   ) {}
 
+  async conversation(accountId: string, conversationId: string): Promise<Conversation | undefined> {
+    const item = (await this.client.send(new GetCommand({ TableName: this.tables.conversations, Key: keys.conversation(conversationId), ConsistentRead: true }))).Item;
+    return item && item.accountId === accountId ? conversationFrom(item) : undefined;
+  }
+
   async pair(accountId: string, sourceId: string, targetId: string) {
-    const [source, target] = await Promise.all([sourceId, targetId].map(async (conversationId) => {
-      const item = (await this.client.send(new GetCommand({ TableName: this.tables.conversations, Key: keys.conversation(conversationId), ConsistentRead: true }))).Item;
-      return item && item.accountId === accountId ? conversationFrom(item) : undefined;
-    }));
+    const [source, target] = await Promise.all([sourceId, targetId].map((conversationId) => this.conversation(accountId, conversationId)));
     return { source, target };
   }
 

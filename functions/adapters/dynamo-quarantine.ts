@@ -1,11 +1,12 @@
 /**
  * An inbox's quarantined and failed records (the receipts the inbound chain wrote, listed on the `byParent`
- * index) and its health counters, for the API. Every read is a Query of one listing or a GetItem; released
- * and deleted records move to a listing of their own, so they leave the quarantine list and are still found
- * by id. A record's id is its place in the listing (`<receivedAt>#<receiptId>`, base64url): no extra item.
+ * index) and its health counters, for the API. Every read is a Query of one listing or a GetItem; deleted
+ * records and released ones (once their release has a result) move to a listing of their own, so they leave
+ * the quarantine list and are still found by id. A record's id is its place in the listing
+ * (`<receivedAt>#<receiptId>`, base64url): no extra item.
  */
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { BY_PARENT_INDEX } from '../commons/table-design';
 import { releaseReceiptKey } from '../inbound/domain/plan';
 import { FailedItemView, quarantineItemId, QuarantineRecord, ReleaseResult } from '../quarantine/model';
@@ -19,6 +20,11 @@ type Row = Record<string, unknown>;
 
 /** Attempts of a release or delete claim that meets transaction conflicts. */
 const SETTLE_ATTEMPTS = 6;
+
+/** Neither released nor deleted yet: the condition of both claims. */
+const UNSETTLED = 'outcome = :quarantined AND attribute_not_exists(releasedAt) AND attribute_not_exists(deletedAt)';
+/** Out of the quarantine listing, into the handled one (still found by id). */
+const UNLIST = 'gsi1pk = :handled';
 
 /** `<receivedAt>#rc_<32 hex>`: the listing order the chain wrote. */
 const LISTED_AT = /^[0-9T:.+Z-]{10,35}#rc_[0-9a-f]{32}$/;
@@ -103,19 +109,37 @@ export class DynamoQuarantine implements QuarantineStore {
     return row && recordFrom(row);
   }
 
-  claimRelease(record: QuarantineRecord, releasedBy: string, releasedAt: string): Promise<QuarantineRecord> {
-    return this.settle(record, 'SET releasedBy = :by, releasedAt = :at, gsi1pk = :handled', { ':by': releasedBy, ':at': releasedAt }, { ...record, released: { releasedBy, releasedAt } });
+  /**
+   * Released by `releasedBy`, whichever of a release and a delete comes first, once. The record stays listed
+   * (and counted) until its release has a result: a release that crashes or times out midway is still in the
+   * Quarantine view, and releasing it again finishes it.
+   */
+  async claimRelease(record: QuarantineRecord, releasedBy: string, releasedAt: string): Promise<QuarantineRecord> {
+    const claimed = await this.settle(record, { update: 'SET releasedBy = :by, releasedAt = :at', condition: UNSETTLED, values: { ':by': releasedBy, ':at': releasedAt, ':quarantined': 'quarantined' } });
+    return claimed ? { ...record, released: { releasedBy, releasedAt } } : this.reread(record);
   }
 
-  markDeleted(record: QuarantineRecord, deletedBy: string, deletedAt: string): Promise<QuarantineRecord> {
-    return this.settle(record, 'SET deletedBy = :by, deletedAt = :at, gsi1pk = :handled', { ':by': deletedBy, ':at': deletedAt }, { ...record, deleted: { deletedBy, deletedAt } });
+  /** Deleted, whichever comes first, once: it leaves the listing and the count at once. */
+  async markDeleted(record: QuarantineRecord, deletedBy: string, deletedAt: string): Promise<QuarantineRecord> {
+    const deleted = await this.settle(record, { update: `SET deletedBy = :by, deletedAt = :at, ${UNLIST}`, condition: UNSETTLED, values: { ':by': deletedBy, ':at': deletedAt, ':quarantined': 'quarantined' } }, true);
+    return deleted ? { ...record, deleted: { deletedBy, deletedAt } } : this.reread(record);
   }
 
   /**
-   * Released or deleted, whichever comes first, once: the loser reads the record as the winner left it. The
-   * inbox's quarantine count goes down in the same transaction, so it moves exactly once per record.
+   * The release's result, kept on the record: the first request to record it moves the record to the handled
+   * listing and takes it off the count; racing requests (the same result) find it moved and change nothing.
    */
-  private async settle(record: QuarantineRecord, update: string, values: Row, settled: QuarantineRecord): Promise<QuarantineRecord> {
+  async recordReleaseResult(record: QuarantineRecord, result: ReleaseResult): Promise<void> {
+    await this.settle(record, { update: `SET releaseResult = :result, ${UNLIST}`, condition: 'attribute_exists(releasedAt) AND gsi1pk = :listed', values: { ':result': result, ':listed': listings.quarantine(record.inboxId) } }, true);
+  }
+
+  /**
+   * One conditional transaction on the record (and, when it leaves the listing, the inbox's quarantine count
+   * down by one with it): true when it applied, false when its condition failed (another request came first).
+   * Every transition that leaves the listing is conditional on the record still being in it or unclaimed, and
+   * a claimed record cannot be deleted, so the count goes down exactly once per record.
+   */
+  private async settle(record: QuarantineRecord, change: { update: string; condition: string; values: Row }, leavesListing = false): Promise<boolean> {
     const Key = keys.receipt(record.receiptKey, record.inboxId);
     for (let attempt = 1; ; attempt++) {
       try {
@@ -126,38 +150,31 @@ export class DynamoQuarantine implements QuarantineStore {
                 Update: {
                   TableName: this.tables.conversations,
                   Key,
-                  UpdateExpression: update,
-                  ConditionExpression: 'outcome = :quarantined AND attribute_not_exists(releasedAt) AND attribute_not_exists(deletedAt)',
-                  ExpressionAttributeValues: { ...values, ':quarantined': 'quarantined', ':handled': listings.quarantineHandled(record.inboxId) },
+                  UpdateExpression: change.update,
+                  ConditionExpression: change.condition,
+                  ExpressionAttributeValues: { ...change.values, ...(leavesListing ? { ':handled': listings.quarantineHandled(record.inboxId) } : {}) },
                 },
               },
-              quarantineCountUpdate(this.tables.conversations, record.inboxId, record.receiptKey, -1),
+              ...(leavesListing ? [quarantineCountUpdate(this.tables.conversations, record.inboxId, record.receiptKey, -1)] : []),
             ],
           }),
         );
-        return settled;
+        return true;
       } catch (error) {
         if (!(error instanceof TransactionCanceledException)) throw error;
         const [claim] = error.CancellationReasons ?? [];
-        if (claim?.Code === 'ConditionalCheckFailed') break; // another request settled it first
-        // A racing claim or count update: try again (the claim's condition then decides).
+        if (claim?.Code === 'ConditionalCheckFailed') return false;
+        // A racing claim or count update: try again (the condition then decides).
         if (attempt >= SETTLE_ATTEMPTS) throw error;
         await new Promise((resolve) => setTimeout(resolve, Math.random() * 20 * attempt));
       }
     }
-    const { Item } = await this.client.send(new GetCommand({ TableName: this.tables.conversations, Key, ConsistentRead: true }));
-    return recordFrom(Item!);
   }
 
-  async recordReleaseResult(record: QuarantineRecord, result: ReleaseResult): Promise<void> {
-    await this.client.send(
-      new UpdateCommand({
-        TableName: this.tables.conversations,
-        Key: keys.receipt(record.receiptKey, record.inboxId),
-        UpdateExpression: 'SET releaseResult = :result',
-        ExpressionAttributeValues: { ':result': result },
-      }),
-    );
+  /** The record as the request that came first left it. */
+  private async reread(record: QuarantineRecord): Promise<QuarantineRecord> {
+    const { Item } = await this.client.send(new GetCommand({ TableName: this.tables.conversations, Key: keys.receipt(record.receiptKey, record.inboxId), ConsistentRead: true }));
+    return recordFrom(Item!);
   }
 
   async releaseResult(record: QuarantineRecord): Promise<ReleaseResult | undefined> {

@@ -77,9 +77,12 @@ const isMessage = (row: Row) => String(row.sk).startsWith(MESSAGE_SK_PREFIX);
  * Moves items of the source's partition to the target's, each put and deleted in the same transaction: the
  * delete is conditional on the item still being there, so two requests moving the same item cannot both
  * count it. Message counts move with the messages; moved inbound messages' locators follow them. The source
- * must still be merged into this target.
+ * must still be merged as read (into this target, or into one merged on into this target, which a resume
+ * follows), and the target must be no pointer itself: items moved into a merged conversation would be in no
+ * view.
  */
 export function moveItems(tables: InboundTables, source: Conversation, target: Conversation, rows: readonly Row[]): TransactItem[] {
+  if (!source.mergedInto) throw new Error(`moveItems: ${source.conversationId} is not merged`);
   const to = keys.conversation(target.conversationId).pk;
   const from = keys.conversation(source.conversationId).pk;
   const items: TransactItem[] = [];
@@ -98,21 +101,17 @@ export function moveItems(tables: InboundTables, source: Conversation, target: C
       TableName: tables.conversations,
       Key: keys.conversation(source.conversationId),
       UpdateExpression: 'ADD messageCount :minus',
-      ConditionExpression: 'mergedInto = :target',
-      ExpressionAttributeValues: { ':minus': 0 - messages, ':target': target.conversationId },
+      ConditionExpression: 'mergedInto = :mergedInto',
+      ExpressionAttributeValues: { ':minus': 0 - messages, ':mergedInto': source.mergedInto },
     },
   });
-  if (messages) {
-    items.push({
-      Update: {
-        TableName: tables.conversations,
-        Key: keys.conversation(target.conversationId),
-        UpdateExpression: 'ADD messageCount :count',
-        ConditionExpression: 'attribute_exists(pk)',
-        ExpressionAttributeValues: { ':count': messages },
-      },
-    });
-  }
+  const targetKey = keys.conversation(target.conversationId);
+  const unmerged = 'attribute_exists(pk) AND attribute_not_exists(mergedInto)';
+  items.push(
+    messages
+      ? { Update: { TableName: tables.conversations, Key: targetKey, UpdateExpression: 'ADD messageCount :count', ConditionExpression: unmerged, ExpressionAttributeValues: { ':count': messages } } }
+      : { ConditionCheck: { TableName: tables.conversations, Key: targetKey, ConditionExpression: unmerged } },
+  );
   return items;
 }
 

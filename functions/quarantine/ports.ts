@@ -26,9 +26,9 @@ export interface QuarantineStore {
   listQuarantined(inboxId: string, page: PageRequest): Promise<Page<QuarantineRecord>>;
   /** A record by id: waiting, released or deleted; undefined for an id of another inbox or none. */
   find(inboxId: string, itemId: string): Promise<QuarantineRecord | undefined>;
-  /** Marks it released by `releasedBy` (once): the record as it is afterwards, whoever claimed it. */
+  /** Marks it released by `releasedBy` (once; it stays listed until the result): the record as it is afterwards, whoever claimed it. */
   claimRelease(record: QuarantineRecord, releasedBy: string, releasedAt: string): Promise<QuarantineRecord>;
-  /** The release's result, kept on the record (written by each racing request: the same value). */
+  /** The release's result, kept on the record; the first to record it takes the record out of the list and the count. */
   recordReleaseResult(record: QuarantineRecord, result: ReleaseResult): Promise<void>;
   /** What the release's own receipt says, when the run was committed by another request. */
   releaseResult(record: QuarantineRecord): Promise<ReleaseResult | undefined>;

@@ -2,8 +2,9 @@
  * An inbox's quarantine (list, release, delete), its failed mail and its health. A release runs the raw
  * message through the inbound chain again, bypassing only the rule that held it, exactly once: the chain
  * commits it under a receipt of its own, so a repeated or racing release finds that receipt and answers the
- * first result. Who released it and when is claimed on the record before the run, so a crash between the
- * two is finished by the next release rather than lost.
+ * first result. Who released it and when is claimed on the record before the run, and the record leaves the
+ * list only when the result is recorded after it, so a release that crashes or times out in between is still
+ * listed and finished by the next release rather than lost.
  */
 import { Conflict, NotFound } from '../commons/errors';
 import { DEFAULT_PAGE_SIZE, readPage } from '../commons/paging';

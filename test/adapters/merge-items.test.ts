@@ -62,14 +62,28 @@ describe('a batch of moves', () => {
     expect(items.filter((item) => item.Put?.Item?.pk === 'MSGREF#ms_out')).toEqual([]);
     expect(items[7].Put!.Item).toEqual({ ...rows[3], pk: 'CONV#cv_t', conversationId: 'cv_t' });
     const [source, target] = items.slice(-2);
-    expect(source.Update).toMatchObject({ Key: keys.conversation('cv_s'), ConditionExpression: 'mergedInto = :target', ExpressionAttributeValues: { ':minus': -2, ':target': 'cv_t' } });
-    expect(target.Update).toMatchObject({ Key: keys.conversation('cv_t'), ExpressionAttributeValues: { ':count': 2 } });
+    expect(source.Update).toMatchObject({ Key: keys.conversation('cv_s'), ConditionExpression: 'mergedInto = :mergedInto', ExpressionAttributeValues: { ':minus': -2, ':mergedInto': 'cv_t' } });
+    // The target must still be a conversation of its own: items moved into a pointer would be in no view.
+    expect(target.Update).toMatchObject({ Key: keys.conversation('cv_t'), ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(mergedInto)', ExpressionAttributeValues: { ':count': 2 } });
   });
 
-  it('notes alone move no count into the target, but still require the source to be merged into it', () => {
-    const items = moveItems(tables, conversation('cv_s'), conversation('cv_t'), [rows[2]]);
-    expect(items).toHaveLength(3);
-    expect(items[2].Update).toMatchObject({ ExpressionAttributeValues: { ':minus': 0, ':target': 'cv_t' } });
+  it('notes alone move no count into the target, but still require the source merged as read and the target unmerged', () => {
+    const items = moveItems(tables, conversation('cv_s', { mergedInto: 'cv_t' }), conversation('cv_t'), [rows[2]]);
+    expect(items).toHaveLength(4);
+    expect(items[2].Update).toMatchObject({ ConditionExpression: 'mergedInto = :mergedInto', ExpressionAttributeValues: { ':minus': 0, ':mergedInto': 'cv_t' } });
+    expect(items[3]).toEqual({ ConditionCheck: { TableName: 'Conversations', Key: keys.conversation('cv_t'), ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(mergedInto)' } });
+  });
+
+  it('a resume whose target was merged on moves into the conversation that holds the target’s items, the source still merged as read', () => {
+    const items = moveItems(tables, conversation('cv_s', { mergedInto: 'cv_t' }), conversation('cv_final'), rows);
+    expect(items[0].Put!.Item).toMatchObject({ pk: 'CONV#cv_final', conversationId: 'cv_final', mergedFrom: 'cv_s' });
+    const [source, target] = items.slice(-2);
+    expect(source.Update).toMatchObject({ Key: keys.conversation('cv_s'), ExpressionAttributeValues: { ':minus': -2, ':mergedInto': 'cv_t' } });
+    expect(target.Update).toMatchObject({ Key: keys.conversation('cv_final'), ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(mergedInto)' });
+  });
+
+  it('refuses a source that is not merged', () => {
+    expect(() => moveItems(tables, conversation('cv_s'), conversation('cv_t'), rows)).toThrow('not merged');
   });
 });
 

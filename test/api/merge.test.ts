@@ -175,7 +175,7 @@ describe('merging', () => {
     // The second move transaction fails (before it reaches DynamoDB).
     let moves = 0;
     const failSecondMove = (next: (args: { input: unknown }) => Promise<unknown>, context: { commandName?: string }) => async (args: { input: unknown }) => {
-      if (context.commandName === 'TransactWriteItemsCommand' && JSON.stringify(args.input).includes('mergedInto = :target') && ++moves === 2) throw new Error('injected: the network dropped');
+      if (context.commandName === 'TransactWriteItemsCommand' && JSON.stringify(args.input).includes('mergedInto = :mergedInto') && ++moves === 2) throw new Error('injected: the network dropped');
       return next(args);
     };
     const failed = await withMiddleware(dynamo(), 'failSecondMove', failSecondMove, () => merge(ws, source.conversationId, { intoConversationId: target.conversationId }));
@@ -208,6 +208,65 @@ describe('merging', () => {
     expect((await read(ws, target.conversationId)).messageCount).toBe(total);
     expect((await read(ws, source.conversationId)).messageCount).toBe(0);
     expect(await counts(ws)).toEqual({ unassigned: 1, mine: 0, open: 1, closed: 0, quarantined: 0 });
+  });
+});
+
+describe('a target merged on while the source’s items still move', () => {
+  /** A source with more messages than one batch, and the target: 2 × MERGE_BATCH + 5 messages in all. */
+  async function longSourceAndTarget(ws: TestWorkspace) {
+    const source = await customerWrites(ws);
+    for (let index = 0; index < 2 * MERGE_BATCH + 3; index++) await customerReplies(ws, { from: source.from, inReplyTo: source.header, text: `Message ${index}` });
+    return { source, target: await customerWrites(ws), total: 2 * MERGE_BATCH + 5 };
+  }
+  /** Runs `before` just before the source's second move transaction is sent (once), then lets it go. */
+  const beforeSecondMoveOf = <T>(sourceId: string, before: () => Promise<unknown>, run: () => Promise<T>) => {
+    let moves = 0;
+    const fault = (next: (args: { input: unknown }) => Promise<unknown>, context: { commandName?: string }) => async (args: { input: unknown }) => {
+      const input = JSON.stringify(args.input);
+      if (context.commandName === 'TransactWriteItemsCommand' && input.includes('mergedInto = :mergedInto') && input.includes(`"CONV#${sourceId}"`) && ++moves === 2) await before();
+      return next(args);
+    };
+    return withMiddleware(dynamo(), 'beforeSecondMove', fault, run);
+  };
+
+  it('A→B stops midway, B is merged into C, the same A→B request again moves the rest into C: every message in C once', async () => {
+    const ws = await workspace();
+    const { source: a, target: b, total } = await longSourceAndTarget(ws);
+    const c = await customerWrites(ws);
+    const failed = await beforeSecondMoveOf(a.conversationId, () => Promise.reject(new Error('injected: the network dropped')), () => merge(ws, a.conversationId, { intoConversationId: b.conversationId }));
+    expect(failed.status).toBe(500);
+    expect([await stored(a.conversationId), await stored(b.conversationId)].map((side) => side.messages)).toEqual([total - 1 - MERGE_BATCH, 1 + MERGE_BATCH]);
+
+    const bIntoC = await merge(ws, b.conversationId, { intoConversationId: c.conversationId });
+    expect(bIntoC.body).toMatchObject({ mergedInto: c.conversationId, complete: true, target: { messageCount: 2 + MERGE_BATCH } });
+
+    // Moving the rest into B, now a pointer, would take them out of every view: they go where B's went.
+    const resumed = await merge(ws, a.conversationId, { intoConversationId: b.conversationId });
+    expect(resumed.status).toBe(200);
+    expect(resumed.body).toMatchObject({ conversationId: a.conversationId, mergedInto: b.conversationId, complete: true, target: { conversationId: c.conversationId, messageCount: total + 1 } });
+    expect(await Promise.all([a, b, c].map((side) => stored(side.conversationId)))).toEqual([
+      { messages: 0, notes: 0, participants: 0 },
+      { messages: 0, notes: 0, participants: 0 },
+      { messages: total + 1, notes: 0, participants: expect.any(Number) },
+    ]);
+    expect((await Promise.all([a, b, c].map((side) => read(ws, side.conversationId)))).map((conversation) => conversation.messageCount)).toEqual([0, 0, total + 1]);
+    expect(await listed(ws, 'open')).toEqual([c.conversationId]);
+    expect(await counts(ws)).toEqual({ unassigned: 1, mine: 0, open: 1, closed: 0, quarantined: 0 });
+    // A later reply to A's thread lands in C too.
+    expect(await customerReplies(ws, { from: a.from, inReplyTo: a.header })).toBe(c.conversationId);
+  });
+
+  it('B merged into C while one A→B request is moving: that request moves the rest into C', async () => {
+    const ws = await workspace();
+    const { source: a, target: b, total } = await longSourceAndTarget(ws);
+    const c = await customerWrites(ws);
+    let bIntoC: Reply | undefined;
+    const merged = await beforeSecondMoveOf(a.conversationId, async () => { bIntoC = await merge(ws, b.conversationId, { intoConversationId: c.conversationId }); }, () => merge(ws, a.conversationId, { intoConversationId: b.conversationId }));
+    expect(bIntoC?.body).toMatchObject({ mergedInto: c.conversationId, complete: true });
+    expect(merged.status).toBe(200);
+    expect(merged.body).toMatchObject({ mergedInto: b.conversationId, complete: true, target: { conversationId: c.conversationId, messageCount: total + 1 } });
+    expect((await Promise.all([a, b, c].map((side) => stored(side.conversationId)))).map((side) => side.messages)).toEqual([0, 0, total + 1]);
+    expect((await read(ws, c.conversationId)).messageCount).toBe(total + 1);
   });
 });
 

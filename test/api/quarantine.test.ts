@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { dynamo } from '../../functions/commons/clients';
 import { call, createTestAccount, startTestApi, TestAccount, TestApi } from '../support/api';
-import { refusingFirstTransaction } from '../support/faults';
+import { refusingFirstTransaction, withMiddleware } from '../support/faults';
 import { conversations, deliver, directory, eml, SesVerdicts, storeRaw, uniqueId } from '../support/stack';
 import { handler } from '../../functions/inbound/handler';
 
@@ -250,6 +250,76 @@ describe('the quarantine count (the sidebar’s, in GET /inboxes/{id}/conversati
     // Not releasable: it stays counted.
     expect((await release(inbox, (await itemOf(inbox, 'Invoice.exe')).itemId)).status).toBe(409);
     expect(await held(inbox)).toBe(3);
+  });
+});
+
+describe('a release that fails midway', () => {
+  const held = async (inbox: Inbox) => (await call(api, 'GET', `/inboxes/${inbox.inboxId}/conversation-counts`, { token: agent })).body.quarantined as number;
+  const listedIds = async (inbox: Inbox) => (await list(inbox, '?limit=100')).body.items.map((item: { itemId: string }) => item.itemId);
+
+  /**
+   * The chain's commit (the transaction that writes the release's own receipt) fails every time while `run`
+   * runs: before it reaches DynamoDB, or after it committed (its answer lost, as when the function times out).
+   */
+  const failingReleaseCommits = <T>(run: () => Promise<T>, when: 'before' | 'after' = 'before') => {
+    let failed = 0;
+    const fault = (next: (args: { input: unknown }) => Promise<unknown>, context: { commandName?: string }) => async (args: { input: unknown }) => {
+      if (context.commandName !== 'TransactWriteItemsCommand' || !JSON.stringify(args.input).includes('#released"')) return next(args);
+      if (when === 'after') await next(args);
+      failed++;
+      throw Object.assign(new Error(`injected: the function timed out ${when} its commit`), { code: 'ETIMEDOUT' });
+    };
+    return withMiddleware(dynamo(), 'failReleaseCommit', fault, async () => ({ result: await run(), failed: () => failed }));
+  };
+
+  it('after the claim, the commit fails: still listed, releasable and counted; releasing again stores it once and it leaves', async () => {
+    const inbox = await newInbox(account);
+    await send(inbox, { subject: 'Large auto reply', headers: { 'Auto-Submitted': 'auto-replied' } });
+    await send(inbox, { subject: 'Another auto reply', headers: { 'Auto-Submitted': 'auto-replied' } });
+    const { itemId } = await itemOf(inbox, 'Large auto reply');
+    expect(await held(inbox)).toBe(2);
+
+    const crashed = await failingReleaseCommits(() => Promise.all([release(inbox, itemId), release(inbox, itemId)]));
+    expect(crashed.failed()).toBe(2);
+    expect(crashed.result.map((reply) => reply.status)).toEqual([500, 500]);
+    // Claimed, yet not released: still in the Quarantine view, releasable, and still counted.
+    expect((await itemOf(inbox, 'Large auto reply'))).toMatchObject({ itemId, releasable: true });
+    expect(await held(inbox)).toBe(2);
+    expect(await conversations().inboxConversations(inbox.inboxId)).toEqual([]);
+    // Claimed for a release: it can no longer be deleted (the release finishes it).
+    expect((await remove(inbox, itemId)).body.error.code).toBe('quarantine_released');
+    expect(await held(inbox)).toBe(2);
+
+    // Released again (twice, racing): one stored message, out of the list, one off the count.
+    const [first, second] = await Promise.all([release(inbox, itemId), release(inbox, itemId)]);
+    expect([first.status, second.status]).toEqual([200, 200]);
+    expect(first.body).toMatchObject({ outcome: 'stored', conversationId: expect.stringMatching(/^cv_/), releasedBy: account.users[0].userId });
+    expect(second.body).toEqual(first.body);
+    expect(await conversations().messages(first.body.conversationId)).toHaveLength(1);
+    expect((await conversations().inboxConversations(inbox.inboxId)).map((row) => row.conversationId)).toEqual([first.body.conversationId]);
+    expect(await listedIds(inbox)).not.toContain(itemId);
+    expect(await held(inbox)).toBe(1);
+    // Later: the same answer, nothing moves.
+    expect((await release(inbox, itemId)).body).toEqual(first.body);
+    expect(await held(inbox)).toBe(1);
+  });
+
+  it('after the commit, before the result is recorded: still listed and counted; releasing again answers the stored message', async () => {
+    const inbox = await newInbox(account);
+    await send(inbox, { subject: 'Auto reply, answer lost', headers: { 'Auto-Submitted': 'auto-replied' } });
+    const { itemId } = await itemOf(inbox, 'Auto reply, answer lost');
+    const crashed = await failingReleaseCommits(() => release(inbox, itemId), 'after');
+    expect([crashed.failed(), crashed.result.status]).toEqual([1, 500]);
+    // The message is stored (once); the record, whose result was never recorded, is still listed and counted.
+    const [conversation] = await conversations().inboxConversations(inbox.inboxId);
+    expect(await conversations().messages(String(conversation.conversationId))).toHaveLength(1);
+    expect((await itemOf(inbox, 'Auto reply, answer lost')).itemId).toBe(itemId);
+    expect(await held(inbox)).toBe(1);
+
+    const again = await release(inbox, itemId);
+    expect(again.body).toMatchObject({ outcome: 'stored', conversationId: conversation.conversationId });
+    expect(await conversations().messages(String(conversation.conversationId))).toHaveLength(1);
+    expect([await listedIds(inbox), await held(inbox)]).toEqual([[], 0]);
   });
 });
 
