@@ -1272,6 +1272,7 @@ export interface components {
             };
             /** @description false: items remain to move; send the same request again */
             complete: boolean;
+            /** @description where the messages are: intoConversationId, or the end of its chain when it was merged on meanwhile */
             target: components["schemas"]["ConversationSummary"];
         };
         SendingDomain: {

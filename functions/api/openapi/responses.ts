@@ -248,7 +248,7 @@ export const mergeResult = z.object({
   mergedInto: z.string(),
   merge: mergeRecord,
   complete: z.boolean().meta({ description: 'false: items remain to move; send the same request again' }),
-  target: conversationSummary,
+  target: conversationSummary.meta({ description: 'where the messages are: intoConversationId, or the end of its chain when it was merged on meanwhile' }),
 });
 
 // An inbox's quarantine, failed mail and health (functions/quarantine/).
