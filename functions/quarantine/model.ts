@@ -52,6 +52,8 @@ export interface QuarantineItemView {
   readonly rule: string;
   readonly evidence: string;
   readonly releasable: boolean;
+  /** A release claimed it and did not finish (the record leaves the list when one does): release again. */
+  readonly releaseStarted: { readonly releasedBy: string; readonly releasedAt: string } | null;
 }
 
 export interface FailedItemView {

@@ -35,8 +35,9 @@ export async function listQuarantine(context: QuarantineContext, caller: Caller,
 }
 
 function itemView(record: QuarantineRecord): QuarantineItemView {
-  const { itemId, receivedAt, from, subject, classification, rule, evidence } = record;
-  return { itemId, receivedAt, from, subject, classification, rule, evidence, releasable: !NOT_RELEASABLE.has(classification) };
+  const { itemId, receivedAt, from, subject, classification, rule, evidence, released } = record;
+  const releaseStarted = released ? { releasedBy: released.releasedBy, releasedAt: released.releasedAt } : null;
+  return { itemId, receivedAt, from, subject, classification, rule, evidence, releasable: !NOT_RELEASABLE.has(classification), releaseStarted };
 }
 
 async function recordOf(context: QuarantineContext, caller: Caller, inboxId: string, itemId: string): Promise<{ inbox: InboxInfo; record: QuarantineRecord }> {

@@ -72,6 +72,7 @@ describe('the quarantine list', () => {
       rule: 'auto-submitted',
       evidence: 'Auto-Submitted: auto-replied',
       releasable: true,
+      releaseStarted: null,
     });
     expect(reply.body.items[1]).toMatchObject({ classification: 'spam', rule: 'ses-spam-verdict', evidence: 'SES receipt spamVerdict: FAIL' });
     expect(reply.body.items[0]).toMatchObject({ classification: 'bounce', rule: 'mailer-daemon-sender', evidence: 'From: MAILER-DAEMON <mailer-daemon@mx.customer.example>' });
@@ -283,7 +284,8 @@ describe('a release that fails midway', () => {
     expect(crashed.failed()).toBe(2);
     expect(crashed.result.map((reply) => reply.status)).toEqual([500, 500]);
     // Claimed, yet not released: still in the Quarantine view, releasable, and still counted.
-    expect((await itemOf(inbox, 'Large auto reply'))).toMatchObject({ itemId, releasable: true });
+    expect((await itemOf(inbox, 'Large auto reply'))).toMatchObject({ itemId, releasable: true, releaseStarted: { releasedBy: account.users[0].userId, releasedAt: expect.any(String) } });
+    expect((await itemOf(inbox, 'Another auto reply')).releaseStarted).toBeNull();
     expect(await held(inbox)).toBe(2);
     expect(await conversations().inboxConversations(inbox.inboxId)).toEqual([]);
     // Claimed for a release: it can no longer be deleted (the release finishes it).

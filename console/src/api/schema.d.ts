@@ -1317,6 +1317,12 @@ export interface components {
             evidence: string;
             /** @description false for virus, loop and no-sender: those cannot be released */
             releasable: boolean;
+            /** @description a release that started and did not finish (it failed midway): releasing again finishes it; null otherwise */
+            releaseStarted: {
+                releasedBy: string;
+                /** Format: date-time */
+                releasedAt: string;
+            } | null;
         };
         ReleaseResult: {
             /**

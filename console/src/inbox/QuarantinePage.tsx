@@ -76,6 +76,9 @@ export function QuarantinePage({ inboxId, inboxName, isAdmin }: { inboxId: strin
                     <Code>{item.rule}</Code>
                   </Group>
                   <Text size="xs" c="dimmed" style={{ overflowWrap: 'anywhere' }}>{item.evidence}</Text>
+                  {item.releaseStarted && (
+                    <Text size="xs" c="dimmed">A release started {new Date(item.releaseStarted.releasedAt).toLocaleString()} did not finish: release it again.</Text>
+                  )}
                 </Table.Td>
                 {isAdmin && (
                   <Table.Td>

@@ -261,6 +261,10 @@ export const quarantineItem = z.object({
   rule: z.string().meta({ description: 'the rule id that held it (functions/inbound/domain/outcome.ts)' }),
   evidence: z.string().meta({ description: 'the header line (or verdict) that decided' }),
   releasable: z.boolean().meta({ description: 'false for virus, loop and no-sender: those cannot be released' }),
+  releaseStarted: z
+    .object({ releasedBy: z.string(), releasedAt: timestamp })
+    .nullable()
+    .meta({ description: 'a release that started and did not finish (it failed midway): releasing again finishes it; null otherwise' }),
 });
 
 export const releaseResult = z.object({
