@@ -488,7 +488,7 @@ describe('the web console', () => {
     await page.getByTestId('attribution').getByText('untrusted-forwarder').waitFor(); // nothing moved
 
     // The customer writes again on a new thread: her name is edited in the contact panel (a blank one refused under
-    // the field), then the new conversation is merged into her first one, where both messages then are.
+    // the field), then the new conversation is merged into one of her others, where all her messages then are.
     await smtpClient().sendMail({ from: `Rosa Client <${customer}>`, to: desk.address, subject: 'Invoice 7731: shipping twice', text: 'I was charged for shipping twice.' });
     await group.getByRole('link', { name: /^All open/ }).click();
     await rows.filter({ hasText: 'Invoice 7731: shipping twice' }).getByRole('link', { name: 'Invoice 7731: shipping twice' }).click({ timeout: 15_000 });
@@ -506,11 +506,19 @@ describe('the web console', () => {
 
     await page.getByRole('button', { name: 'Merge into…' }).click();
     const merge = page.getByRole('dialog', { name: 'Merge this conversation into another' });
-    await merge.getByLabel('Fwd: Invoice 7731 looks wrong (open)').check();
-    await expectAccessible(page, 'conversation: merge dialog', audited);
+    const forwardedChoice = merge.getByLabel('Fwd: Invoice 7731 looks wrong (open)');
+    const autoReplyChoice = merge.getByLabel('Automatic reply: Invoice 7731 (open)');
+    await forwardedChoice.check();
+    // Meanwhile a colleague merges the picked conversation into the auto-reply's: the API's 409 in words in the dialog.
+    const merged = await call({ url: server.url }, 'POST', `/conversations/${await forwardedChoice.inputValue()}/merge`, { token: admin.token, body: { intoConversationId: await autoReplyChoice.inputValue() } });
+    expect(merged.body.complete).toBe(true);
+    await merge.getByRole('button', { name: 'Merge', exact: true }).click();
+    await merge.getByRole('alert').getByText(/merged/i).waitFor();
+    await expectAccessible(page, 'conversation: merge dialog, refused', audited);
+    await autoReplyChoice.check();
     await merge.getByRole('button', { name: 'Merge', exact: true }).click();
     await merge.waitFor({ state: 'hidden' });
-    await page.getByRole('heading', { name: 'Fwd: Invoice 7731 looks wrong', level: 1 }).waitFor();
+    await page.getByRole('heading', { name: 'Automatic reply: Invoice 7731', level: 1 }).waitFor();
     await page.getByTestId('message').getByText('The total on invoice 7731 counts the shipping twice.').waitFor();
     await page.getByTestId('message').getByText('I was charged for shipping twice.').waitFor();
     // The merged conversation is a pointer: a notice with a link where the reply form was.
