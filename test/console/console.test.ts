@@ -5,7 +5,7 @@
  * pages, and an agent who does not see them; work the inbox: mail sent over SMTP appears in Unassigned
  * without a reload, a reply with an attachment goes out through SES, the customer's answer threads back, notes,
  * assignment, close and reopen; triage: a hand-forwarded mail moved to its customer in one click, quarantined mail
- * counted, deleted and released. axe-core audits every page visited; screenshots go to docs/.
+ * counted, deleted and released; a contact renamed and a conversation merged into another. axe-core audits every page visited; screenshots go to docs/.
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -368,7 +368,7 @@ describe('the web console', () => {
     await page.close();
   }, 150_000);
 
-  it('triages: a hand-forwarded mail moved to its customer in one click; quarantined mail counted, paged, deleted and released', async () => {
+  it('triages: a hand-forwarded mail moved to its customer in one click; quarantined mail counted, paged, deleted and released; a contact renamed; a conversation merged', async () => {
     const [admin, agent] = account.users;
     const desk = supportDesk ?? await connectedInbox(admin.token, 'Support desk', 'desk');
     const page = await browser.newPage({ viewport: { width: 1280, height: 1000 }, reducedMotion: 'reduce' });
@@ -486,6 +486,45 @@ describe('the web console', () => {
     await dialog.getByRole('button', { name: 'Cancel' }).click();
     await dialog.waitFor({ state: 'hidden' });
     await page.getByTestId('attribution').getByText('untrusted-forwarder').waitFor(); // nothing moved
+
+    // The customer writes again on a new thread: her name is edited in the contact panel (a blank one refused under
+    // the field), then the new conversation is merged into one of her others, where all her messages then are.
+    await smtpClient().sendMail({ from: `Rosa Client <${customer}>`, to: desk.address, subject: 'Invoice 7731: shipping twice', text: 'I was charged for shipping twice.' });
+    await group.getByRole('link', { name: /^All open/ }).click();
+    await rows.filter({ hasText: 'Invoice 7731: shipping twice' }).getByRole('link', { name: 'Invoice 7731: shipping twice' }).click({ timeout: 15_000 });
+    await page.getByRole('heading', { name: 'Invoice 7731: shipping twice', level: 1 }).waitFor();
+    const sourceId = page.url().split('/').pop()!;
+    const contactPanel = page.getByRole('region', { name: 'Contact' });
+    await contactPanel.getByRole('button', { name: /^Edit name: / }).click();
+    await contactPanel.getByLabel('Contact name').fill(' ');
+    await contactPanel.getByRole('button', { name: 'Save name' }).click();
+    await contactPanel.locator('input[aria-invalid="true"]').waitFor();
+    await contactPanel.getByLabel('Contact name').fill('Rosa Díaz');
+    await contactPanel.getByRole('button', { name: 'Save name' }).click();
+    await contactPanel.getByText('Rosa Díaz', { exact: true }).waitFor();
+    await page.getByText(`Rosa Díaz <${customer}> · 1 message`).waitFor();
+
+    await page.getByRole('button', { name: 'Merge into…' }).click();
+    const merge = page.getByRole('dialog', { name: 'Merge this conversation into another' });
+    const forwardedChoice = merge.getByLabel('Fwd: Invoice 7731 looks wrong (open)');
+    const autoReplyChoice = merge.getByLabel('Automatic reply: Invoice 7731 (open)');
+    await forwardedChoice.check();
+    // Meanwhile a colleague merges the picked conversation into the auto-reply's: the API's 409 in words in the dialog.
+    const merged = await call({ url: server.url }, 'POST', `/conversations/${await forwardedChoice.inputValue()}/merge`, { token: admin.token, body: { intoConversationId: await autoReplyChoice.inputValue() } });
+    expect(merged.body.complete).toBe(true);
+    await merge.getByRole('button', { name: 'Merge', exact: true }).click();
+    await merge.getByRole('alert').getByText(/merged/i).waitFor();
+    await expectAccessible(page, 'conversation: merge dialog, refused', audited);
+    await autoReplyChoice.check();
+    await merge.getByRole('button', { name: 'Merge', exact: true }).click();
+    await merge.waitFor({ state: 'hidden' });
+    await page.getByRole('heading', { name: 'Automatic reply: Invoice 7731', level: 1 }).waitFor();
+    await page.getByTestId('message').getByText('The total on invoice 7731 counts the shipping twice.').waitFor();
+    await page.getByTestId('message').getByText('I was charged for shipping twice.').waitFor();
+    // The merged conversation is a pointer: a notice with a link where the reply form was.
+    await page.evaluate(`location.hash = '/conversations/${sourceId}'`);
+    await page.getByTestId('merged-notice').getByRole('link', { name: 'Open the conversation it was merged into' }).waitFor();
+    await expect(page.getByRole('tab', { name: 'Reply' }).count()).resolves.toBe(0);
     await page.close();
   }, 150_000);
 });

@@ -1,4 +1,4 @@
-/** The contact: who they are, their owner (what contact-owner assignment uses; changeable), and their other conversations (a page at a time). */
+/** The contact: who they are (the name editable), their owner (what contact-owner assignment uses; changeable), and their other conversations (a page at a time). */
 import { Alert, Anchor, Badge, Button, Card, Group, Stack, Text, Title } from '@mantine/core';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { generalError, unwrap } from '../api/client';
@@ -6,6 +6,7 @@ import { inboxKeys, useContact, useContactConversations } from '../api/queries';
 import { useApi } from '../auth/session';
 import { UserPicker } from '../inbox/UserPicker';
 import { paths } from '../inbox/views';
+import { ContactName } from './ContactName';
 
 export function ContactPanel({ contactId, conversationId }: { contactId: string; conversationId: string }) {
   const contact = useContact(contactId);
@@ -23,7 +24,7 @@ export function ContactPanel({ contactId, conversationId }: { contactId: string;
       {contact.error && <Alert color="red" role="alert">{contact.error.message}</Alert>}
       {contact.data && (
         <Stack gap={2} mt="xs">
-          <Text fw={600}>{contact.data.name ?? contact.data.email}</Text>
+          <ContactName contactId={contactId} name={contact.data.name ?? null} email={contact.data.email} />
           <Text size="sm">{contact.data.email}</Text>
           <UserPicker label="Contact owner" nobody="No owner" value={contact.data.ownerId} onChange={(ownerId) => setOwner.mutate(ownerId)} disabled={setOwner.isPending} error={generalError(setOwner.error)} />
         </Stack>

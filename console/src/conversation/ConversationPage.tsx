@@ -1,11 +1,12 @@
-/** A conversation: the thread with reply and note, and beside it the assignee and status, the contact and the ticket. */
+/** A conversation: the thread with reply and note (or, once merged, a link to where it went), and beside it the assignee and status, "Merge into…", the contact and the ticket. */
 import { useState } from 'react';
 import { Alert, Anchor, Badge, Grid, Group, Loader, Stack, Switch, Tabs, Text } from '@mantine/core';
-import { useConversation } from '../api/queries';
+import { useContact, useConversation } from '../api/queries';
 import { paths } from '../inbox/views';
 import { PageTitle } from '../ui/PageTitle';
 import { ContactPanel } from './ContactPanel';
 import { ConversationActions } from './ConversationActions';
+import { MergeConversation } from './MergeConversation';
 import { NoteForm } from './NoteForm';
 import { ReplyForm } from './ReplyForm';
 import { Thread } from './Thread';
@@ -25,7 +26,7 @@ export function ConversationPage({ conversationId, inboxName }: { conversationId
           <Badge variant="light" color={data.status === 'open' ? 'green' : 'gray'}>{data.status}</Badge>
         </Group>
         <Text c="dimmed" size="sm">
-          {data.contact.name ? `${data.contact.name} <${data.contact.email}>` : data.contact.email} · {data.messageCount} {data.messageCount === 1 ? 'message' : 'messages'} ·{' '}
+          <ContactLabel contact={data.contact} /> · {data.messageCount} {data.messageCount === 1 ? 'message' : 'messages'} ·{' '}
           <Anchor size="sm" underline="always" href={`#${paths.view(data.inboxId, 'open')}`}>{inboxName(data.inboxId) ?? 'Inbox'}</Anchor>
         </Text>
       </div>
@@ -41,19 +42,27 @@ export function ConversationPage({ conversationId, inboxName }: { conversationId
               />
             )}
             <Thread conversationId={conversationId} entries={data.entries} />
-            <Tabs defaultValue="reply">
-              <Tabs.List>
-                <Tabs.Tab value="reply">Reply</Tabs.Tab>
-                <Tabs.Tab value="note">Note</Tabs.Tab>
-              </Tabs.List>
-              <Tabs.Panel value="reply" pt="sm"><ReplyForm conversationId={conversationId} /></Tabs.Panel>
-              <Tabs.Panel value="note" pt="sm"><NoteForm conversationId={conversationId} /></Tabs.Panel>
-            </Tabs>
+            {data.mergedInto ? (
+              <Alert color="blue" title="Merged" data-testid="merged-notice">
+                This conversation was merged into another; its messages, notes and replies are there.{' '}
+                <Anchor href={`#${paths.conversation(data.mergedInto)}`}>Open the conversation it was merged into</Anchor>
+              </Alert>
+            ) : (
+              <Tabs defaultValue="reply">
+                <Tabs.List>
+                  <Tabs.Tab value="reply">Reply</Tabs.Tab>
+                  <Tabs.Tab value="note">Note</Tabs.Tab>
+                </Tabs.List>
+                <Tabs.Panel value="reply" pt="sm"><ReplyForm conversationId={conversationId} /></Tabs.Panel>
+                <Tabs.Panel value="note" pt="sm"><NoteForm conversationId={conversationId} /></Tabs.Panel>
+              </Tabs>
+            )}
           </Stack>
         </Grid.Col>
         <Grid.Col span={{ base: 12, md: 4 }}>
           <Stack>
-            <ConversationActions conversationId={conversationId} assigneeId={data.assigneeId} status={data.status} />
+            {!data.mergedInto && <ConversationActions conversationId={conversationId} assigneeId={data.assigneeId} status={data.status} />}
+            {!data.mergedInto && <MergeConversation conversationId={conversationId} inboxId={data.inboxId} contactId={data.contact.contactId} />}
             <ContactPanel contactId={data.contact.contactId} conversationId={conversationId} />
             {data.ticketId && <TicketPanel ticketId={data.ticketId} />}
           </Stack>
@@ -61,4 +70,10 @@ export function ConversationPage({ conversationId, inboxName }: { conversationId
       </Grid>
     </Stack>
   );
+}
+
+/** The contact as they are now (the panel's query: a rename shows at once), not as the conversation recorded them when it started. */
+function ContactLabel({ contact }: { contact: { contactId: string; email: string; name: string | null } }) {
+  const name = useContact(contact.contactId).data?.name ?? contact.name;
+  return <>{name ? `${name} <${contact.email}>` : contact.email}</>;
 }
