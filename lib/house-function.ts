@@ -3,6 +3,8 @@
  * everywhere, and explicit bind helpers so each function gets only the tables, prefixes, identities and variables
  * it uses.
  */
+import { readdirSync } from 'node:fs';
+import * as path from 'node:path';
 import { ArnFormat, Duration, Stack } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -37,6 +39,41 @@ export const UNREACHED_CREDENTIAL_PROVIDERS = [
 ] as const;
 
 /**
+ * Data shipped beside a bundle rather than inside it, because it is loaded only when a message needs it: iconv-lite's
+ * double-byte tables (Chinese, Japanese and Korean charsets; iconv-lite itself requires each one from `./tables/`
+ * when a charset first uses it) and encoding-japanese (ISO-2022-JP and the like; libmime requires it the first time
+ * it decodes such text, patches/libmime*.patch). Inside the bundle the 300 KB would be parsed at every cold start.
+ * `external` is the import as esbuild sees it; `marker`, text the bundle holds only when it imports them, so the
+ * files are copied beside the bundles that use them and no other.
+ */
+const ICONV_TABLES = path.join(path.dirname(require.resolve('iconv-lite/package.json')), 'encodings', 'tables');
+
+export const ON_DEMAND_FILES = [
+  {
+    external: './tables/*',
+    marker: '"./tables/cp936.json"',
+    from: ICONV_TABLES,
+    to: 'tables',
+    files: readdirSync(ICONV_TABLES),
+  },
+  {
+    external: 'encoding-japanese',
+    marker: '"encoding-japanese"',
+    from: path.dirname(require.resolve('encoding-japanese/package.json')),
+    to: path.join('node_modules', 'encoding-japanese'),
+    files: ['package.json', 'src'],
+  },
+] as const;
+
+/** Shell commands that copy the on-demand files a bundle imports beside it (NodejsFunction's afterBundling hook). */
+export const copyOnDemandFiles = (bundleFile: string): string[] =>
+  ON_DEMAND_FILES.map(({ marker, from, to, files }) => {
+    const target = path.join(path.dirname(bundleFile), to);
+    const copies = files.map((file) => `cp -R ${JSON.stringify(path.join(from, file))} ${JSON.stringify(path.join(target, file))}`);
+    return `if grep -qF ${JSON.stringify(marker)} ${JSON.stringify(bundleFile)}; then mkdir -p ${JSON.stringify(target)} && ${copies.join(' && ')}; fi`;
+  });
+
+/**
  * How every function is bundled, in esbuild's own terms, for the bench and the tests that run a bundle as
  * Lambda would (test/inbound/bundled-parse.test.ts); HouseFunction passes the same to NodejsFunction.
  */
@@ -62,7 +99,8 @@ export const LAMBDA_ESBUILD_OPTIONS = {
   // the chain imports them lazily, only when AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are absent or
   // AWS_PROFILE is set, and Lambda always sets the first two (the execution role's keys) and never the third.
   // Reached anyway, the import fails loudly (test/cdk/lambda-credentials.test.ts runs both paths bundled).
-  external: ['bowser', ...UNREACHED_CREDENTIAL_PROVIDERS],
+  // And the on-demand data (ON_DEMAND_FILES), copied beside the bundle.
+  external: ['bowser', ...UNREACHED_CREDENTIAL_PROVIDERS, ...ON_DEMAND_FILES.map((data) => data.external)],
 } as const;
 
 export interface HouseFunctionProps {
@@ -187,6 +225,11 @@ export class HouseFunction extends Construct implements iam.IGrantable {
         // imported ships.
         bundleAwsSDK: true,
         externalModules: [...LAMBDA_ESBUILD_OPTIONS.external],
+        commandHooks: {
+          beforeBundling: () => [],
+          beforeInstall: () => [],
+          afterBundling: (_inputDir, outputDir) => copyOnDemandFiles(path.join(outputDir, 'index.mjs')),
+        },
         // CDK's own `charset` option is not passed on to esbuild: the argument is.
         esbuildArgs: {
           '--tree-shaking': 'true',

@@ -7,9 +7,8 @@ import { createHash, randomBytes } from 'node:crypto';
 import { closeSync, createReadStream, mkdtempSync, openSync, rmSync, statSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { build } from 'esbuild';
 import { HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { LAMBDA_ESBUILD_OPTIONS } from '../../lib/house-function';
+import { bundleLikeLambda } from '../support/lambda-bundle';
 import { Upload } from '@aws-sdk/lib-storage';
 
 const CRLF = '\r\n';
@@ -80,15 +79,7 @@ export async function ingestInChild(event: unknown): Promise<ChildFigures> {
   const dir = mkdtempSync(join(tmpdir(), 'hosted-inbox-bench-'));
   try {
     const outfile = join(dir, 'ingest-once.mjs');
-    await build({
-      entryPoints: [join(__dirname, 'ingest-once.ts')],
-      outfile,
-      bundle: true,
-      ...LAMBDA_ESBUILD_OPTIONS,
-      mainFields: [...LAMBDA_ESBUILD_OPTIONS.mainFields],
-      external: [...LAMBDA_ESBUILD_OPTIONS.external],
-      logLevel: 'error',
-    });
+    bundleLikeLambda(join(__dirname, 'ingest-once.ts'), outfile);
     const child = spawn(process.execPath, [outfile, JSON.stringify(event)], { env: process.env, stdio: ['ignore', 'pipe', 'inherit'] });
     let stdout = '';
     child.stdout.on('data', (chunk) => (stdout += chunk));

@@ -1,6 +1,10 @@
-/** Bundles a module as HouseFunction bundles a Lambda handler (LAMBDA_ESBUILD_OPTIONS), for tests that run the bundle. */
+/**
+ * Bundles a module as HouseFunction bundles a Lambda handler (LAMBDA_ESBUILD_OPTIONS, and the on-demand files copied
+ * beside it by the same commands), for tests that run the bundle.
+ */
+import { execFileSync } from 'node:child_process';
 import { buildSync } from 'esbuild';
-import { LAMBDA_ESBUILD_OPTIONS } from '../../lib/house-function';
+import { LAMBDA_ESBUILD_OPTIONS, copyOnDemandFiles } from '../../lib/house-function';
 
 export function bundleLikeLambda(entry: string, outfile: string): void {
   buildSync({
@@ -12,4 +16,5 @@ export function bundleLikeLambda(entry: string, outfile: string): void {
     bundle: true,
     logLevel: 'error',
   });
+  for (const command of copyOnDemandFiles(outfile)) execFileSync('bash', ['-c', command]);
 }
