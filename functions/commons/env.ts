@@ -23,6 +23,14 @@ export interface Config {
   readonly sendingIdentities: 'ses' | 'local';
 }
 
+/**
+ * The local stack's explicit choice (TRUST_UNJUDGED_MAIL=true): its SMTP listener judges nothing, so a
+ * trusted forwarder's mail would otherwise never be believed there. Never applies in AWS, where SES judges.
+ */
+export function trustUnjudgedMail(): boolean {
+  return process.env.TRUST_UNJUDGED_MAIL === 'true' && !process.env.AWS_LAMBDA_FUNCTION_NAME;
+}
+
 function required(name: string): string {
   const value = process.env[name];
   if (!value) throw new Error(`Environment variable ${name} is not set`);

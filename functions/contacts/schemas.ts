@@ -1,6 +1,6 @@
 /** Request bodies and query strings of the contact routes: strict (unknown fields are refused). */
 import * as z from 'zod';
-import { pageFields } from '../commons/paging';
+import { pageFields } from '../commons/page-fields';
 import { MAX_NAME_TEXT } from '../commons/text';
 import { displayName, id } from '../directory/fields';
 import { nameSearchKey } from './search';

@@ -10,7 +10,7 @@ import type { Conversation, MessageView, StoredMessage } from './model';
 import { ChangedMeanwhile, IdempotencyRecord, OutboundFiles, OutboundMessage, ReplySender, ReplyStore } from './ports';
 import { composedSizeBound, fromHeader, MAX_QUOTED_HTML, ReplyAttachment, SES_MAX_MESSAGE_BYTES, messageToQuote, OutgoingEmail, QuotedMessage, recipients, replySubject, replyTokenAddress, sesThreadingId, threading, withQuote, withSignatures } from './reply';
 import { sanitizeMessageHtml } from './sanitize';
-import type { AttachmentUploadInput, ReplyInput } from './schemas';
+import type { AttachmentUploadInput, ReplyInput } from './reply-schemas';
 import { Caller, ConversationContext, existingConversation, messageView } from './use-cases';
 
 export interface ReplyContext extends ConversationContext {

@@ -10,7 +10,7 @@ import type { Mailbox } from '../inbound/domain/outcome';
 import { displayNameFor, formatFrom } from '../inboxes/sender';
 import type { SenderAddress, SenderName } from '../inboxes/model';
 import type { StoredMessage } from './model';
-import type { ReplyInput } from './schemas';
+import type { ReplyInput } from './reply-schemas';
 
 /** The References kept on a reply: the newest ones (threads rarely need more, headers must stay bounded). */
 export const MAX_REFERENCES = 20;

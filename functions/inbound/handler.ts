@@ -8,7 +8,7 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { SQSBatchResponse } from 'aws-lambda';
 import { dynamo, s3 } from '../commons/clients';
-import { config } from '../commons/env';
+import { config, trustUnjudgedMail } from '../commons/env';
 import { createLogger } from '../commons/logger';
 import { countOutcome, createMetrics } from '../commons/metrics';
 import { inboundPorts } from '../adapters/inbound-ports';
@@ -19,14 +19,6 @@ import { parseInboundEvent } from './events';
 
 /** The receive after which an error of unknown kind is recorded instead of retried. */
 export const FINAL_RECEIVE_COUNT = 3;
-
-/**
- * The local stack's explicit choice (TRUST_UNJUDGED_MAIL=true): its SMTP listener judges nothing, so a
- * trusted forwarder's mail would otherwise never be believed there. Never applies in AWS, where SES judges.
- */
-export function trustUnjudgedMail(): boolean {
-  return process.env.TRUST_UNJUDGED_MAIL === 'true' && !process.env.AWS_LAMBDA_FUNCTION_NAME;
-}
 
 export interface InboundHandlerDeps {
   readonly logger?: Logger;

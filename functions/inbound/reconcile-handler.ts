@@ -3,10 +3,9 @@
  * receipt goes through the inbound path; what it found is logged, so an operator sees every orphan.
  */
 import { dynamo, s3 } from '../commons/clients';
-import { config } from '../commons/env';
+import { config, trustUnjudgedMail } from '../commons/env';
 import { createLogger } from '../commons/logger';
 import { inboundPorts, rawMailInventory } from '../adapters/inbound-ports';
-import { trustUnjudgedMail } from './handler';
 import { reconcileRawMail, ReconcileOptions, ReconcileReport } from './reconcile';
 
 const logger = createLogger('reconcile');

@@ -1,7 +1,7 @@
 /** Request bodies and query strings of the pipeline and ticket routes: strict, every rule named. */
 import * as z from 'zod';
 import { changesObject, displayName, id } from '../directory/fields';
-import { pageFields } from '../commons/paging';
+import { pageFields } from '../commons/page-fields';
 import { PRIORITIES } from './pipelines';
 
 /** Stage ids are chosen by people (they show in URLs and filters): short, lowercase, hyphenated. */

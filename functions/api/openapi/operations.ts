@@ -10,6 +10,7 @@ import * as directory from '../../directory/schemas';
 import * as inboxes from '../../inboxes/schemas';
 import * as tickets from '../../tickets/schemas';
 import * as conversations from '../../conversations/schemas';
+import * as replies from '../../conversations/reply-schemas';
 import * as contacts from '../../contacts/schemas';
 import * as domains from '../../domains/schemas';
 import * as quarantine from '../../quarantine/schemas';
@@ -90,9 +91,9 @@ export const OPERATIONS: Readonly<Record<string, Operation>> = {
   'PATCH /conversations/{conversationId}': { summary: 'Assign, unassign, close or reopen a conversation', body: body(conversations.conversationChangesSchema, { assigneeId: 'usr_7f3k2', status: 'open' }), response: out.conversationSummary },
   'POST /conversations/{conversationId}/notes': { summary: 'Add an internal note (never emailed)', body: body(conversations.noteSchema, { text: 'Customer called, refund approved.' }), status: 201, response: out.note },
 
-  'POST /conversations/{conversationId}/replies': { summary: 'Reply by email (header Idempotency-Key: a repeat sends once and answers the first result; 502 email_not_sent stores the reply as failed)', body: body(conversations.replySchema, { text: 'Your order ships today.', cc: ['sam@customer.example'] }), status: 201, response: out.message },
+  'POST /conversations/{conversationId}/replies': { summary: 'Reply by email (header Idempotency-Key: a repeat sends once and answers the first result; 502 email_not_sent stores the reply as failed)', body: body(replies.replySchema, { text: 'Your order ships today.', cc: ['sam@customer.example'] }), status: 201, response: out.message },
   'POST /conversations/{conversationId}/replies/{messageId}/retry': { summary: 'Send a failed reply again', status: 201, response: out.message },
-  'POST /conversations/{conversationId}/attachments': { summary: 'A file for a reply: PUT it to uploadUrl (with its Content-Type) before expiresAt, then name attachmentId in the reply', body: body(conversations.attachmentUploadSchema, { filename: 'invoice.pdf', contentType: 'application/pdf', size: 48213 }), status: 201, response: out.attachmentUpload },
+  'POST /conversations/{conversationId}/attachments': { summary: 'A file for a reply: PUT it to uploadUrl (with its Content-Type) before expiresAt, then name attachmentId in the reply', body: body(replies.attachmentUploadSchema, { filename: 'invoice.pdf', contentType: 'application/pdf', size: 48213 }), status: 201, response: out.attachmentUpload },
   'POST /messages/{messageId}/attribution': { summary: "Move an inbound message to another contact (created if new); the conversation follows when the message started it. trustForwarder (admins) also trusts the message's forwarder. Idempotent", body: body(conversations.attributionSchema, { email: 'jane@customer.example', name: 'Jane Customer', trustForwarder: false }), response: out.messageAttribution },
   'POST /conversations/{conversationId}/merge': { summary: 'Merge into another conversation of the same inbox: messages, notes and threading move there, this one becomes a pointer. Idempotent; complete: false means send it again', body: body(conversations.mergeSchema, { intoConversationId: 'cv_0f3a9c' }), response: out.mergeResult },
 

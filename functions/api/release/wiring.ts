@@ -3,11 +3,10 @@
  * runs — its own function, so the listing, deletion and health routes (the mail function) never load the chain.
  */
 import { dynamo, s3 } from '../../commons/clients';
-import { config } from '../../commons/env';
+import { config, trustUnjudgedMail } from '../../commons/env';
 import { inboundPorts } from '../../adapters/inbound-ports';
 import { DynamoQuarantine } from '../../adapters/dynamo-quarantine';
 import { ingestRelease } from '../../inbound/domain/ingest';
-import { trustUnjudgedMail } from '../../inbound/handler';
 import type { ReleaseContext } from '../../quarantine/ports';
 
 let context: ReleaseContext | undefined;

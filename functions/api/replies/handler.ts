@@ -3,7 +3,7 @@ import type * as z from 'zod';
 import { ValidationFailed } from '../../commons/errors';
 import { createLogger } from '../../commons/logger';
 import * as replies from '../../conversations/replies';
-import * as schemas from '../../conversations/schemas';
+import * as schemas from '../../conversations/reply-schemas';
 import { apiHandler, json } from '../http/handler';
 import { callerOf, jsonBody, pathParam } from '../http/request';
 import { replyContext as context } from './wiring';
