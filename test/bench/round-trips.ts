@@ -11,9 +11,15 @@ export interface Call {
   readonly end: number;
 }
 
-/** Appends every command sent through `client` to `calls` (at the initialize step: retries included). */
+const RECORDER = 'benchRoundTrips';
+
+/**
+ * Appends every command sent through `client` to `calls` (at the initialize step: retries included), from now on
+ * instead of any earlier recording on the same client (the bench's steps share the module-scope clients).
+ */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any SDK v3 client
 export function recordCalls(client: { middlewareStack: MiddlewareStack<any, any> }, calls: Call[]): void {
+  client.middlewareStack.remove(RECORDER);
   client.middlewareStack.add(
     (next, context) => async (args) => {
       const start = performance.now();
@@ -23,7 +29,7 @@ export function recordCalls(client: { middlewareStack: MiddlewareStack<any, any>
         calls.push({ command: (context.commandName ?? 'unknown').replace(/Command$/, ''), start, end: performance.now() });
       }
     },
-    { step: 'initialize', name: 'benchRoundTrips' },
+    { step: 'initialize', name: RECORDER },
   );
 }
 
