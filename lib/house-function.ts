@@ -38,6 +38,8 @@ export const UNREACHED_CREDENTIAL_PROVIDERS = [
   '@smithy/credential-provider-imds',
 ] as const;
 
+const ICONV_TABLES = path.join(path.dirname(require.resolve('iconv-lite/package.json')), 'encodings', 'tables');
+
 /**
  * Data shipped beside a bundle rather than inside it, because it is loaded only when a message needs it: iconv-lite's
  * double-byte tables (Chinese, Japanese and Korean charsets; iconv-lite itself requires each one from `./tables/`
@@ -46,8 +48,6 @@ export const UNREACHED_CREDENTIAL_PROVIDERS = [
  * `external` is the import as esbuild sees it; `marker`, text the bundle holds only when it imports them, so the
  * files are copied beside the bundles that use them and no other.
  */
-const ICONV_TABLES = path.join(path.dirname(require.resolve('iconv-lite/package.json')), 'encodings', 'tables');
-
 export const ON_DEMAND_FILES = [
   {
     external: './tables/*',

@@ -1,8 +1,8 @@
 /**
- * The deployed Lambda bundles, as `cdk synth` builds them (esbuild, the same options): each one's size (the bundle and
- * every file beside it that its import loads; the on-demand files beside it that it does not load are reported apart,
- * see ON_DEMAND_FILES), and the time and CPU of its cold import (module load and top-level code: what Lambda's init phase does) in a fresh
- * Node process, median of several. The target is judged on CPU time: on a shared machine wall time mostly
+ * The deployed Lambda bundles, as `cdk synth` builds them (esbuild, the same options): each one's size (the bundle
+ * and every file beside it that its import loads; the on-demand files beside it that it does not load are reported
+ * apart, see ON_DEMAND_FILES), and the time and CPU of its cold import (module load and top-level code: what
+ * Lambda's init phase does) in a fresh Node process, median of several. The target is judged on CPU time: on a shared machine wall time mostly
  * measures the other processes, and on a quiet one CPU time is the larger of the two (GC runs on helper threads).
  * Run alone with `npx tsx test/bench/bundles.ts`; `npm run bench` includes it.
  */
