@@ -1,4 +1,4 @@
-/** The inbox part of the navigation: "Assigned to me" across inboxes, then each connected inbox's views, with counts. */
+/** The inbox part of the navigation: "Assigned to me" across inboxes, then each connected inbox's views, with counts (and its failed mail, for admins). */
 import { useId } from 'react';
 import { Badge, NavLink, Text } from '@mantine/core';
 import { useChannels, useConversationCounts, useMePolled } from '../api/queries';
@@ -8,19 +8,22 @@ function Count({ value }: { value: number | undefined }) {
   return value === undefined ? null : <Badge size="sm" variant="light" color="gray" circle={value < 10}>{value}</Badge>;
 }
 
-export function InboxNav({ current, onNavigate }: { current: InboxRoute | undefined; onNavigate: () => void }) {
+export function InboxNav({ current, isAdmin, onNavigate }: { current: InboxRoute | undefined; isAdmin: boolean; onNavigate: () => void }) {
   const me = useMePolled();
   const channels = useChannels();
   return (
     <>
       <NavLink variant="filled" href={`#${paths.mine}`} label="Assigned to me" active={current?.page === 'mine'} onClick={onNavigate} rightSection={<Count value={me.data?.user.openAssigned} />} />
-      {channels.data?.map((channel) => <InboxViews key={channel.inboxId} inboxId={channel.inboxId} name={channel.name} current={current} onNavigate={onNavigate} />)}
+      {channels.data?.map((channel) => <InboxViews key={channel.inboxId} inboxId={channel.inboxId} name={channel.name} current={current} isAdmin={isAdmin} onNavigate={onNavigate} />)}
     </>
   );
 }
 
-/** One inbox's views and its quarantine, a group named after the inbox (each link's name is its label and count). */
-function InboxViews({ inboxId, name, current, onNavigate }: { inboxId: string; name: string; current: InboxRoute | undefined; onNavigate: () => void }) {
+/**
+ * One inbox's views, its quarantine and (admins only: the API refuses agents) its failed mail, a group named
+ * after the inbox (each link's name is its label and count).
+ */
+function InboxViews({ inboxId, name, current, isAdmin, onNavigate }: { inboxId: string; name: string; current: InboxRoute | undefined; isAdmin: boolean; onNavigate: () => void }) {
   const counts = useConversationCounts(inboxId);
   const headingId = useId();
   return (
@@ -45,6 +48,15 @@ function InboxViews({ inboxId, name, current, onNavigate }: { inboxId: string; n
         onClick={onNavigate}
         rightSection={<Count value={counts.data?.quarantined} />}
       />
+      {isAdmin && (
+        <NavLink
+          variant="filled"
+          href={`#${paths.failed(inboxId)}`}
+          label="Failed mail"
+          active={current?.page === 'failed' && current.inboxId === inboxId}
+          onClick={onNavigate}
+        />
+      )}
     </div>
   );
 }
