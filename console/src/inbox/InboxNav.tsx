@@ -26,6 +26,9 @@ export function InboxNav({ current, isAdmin, onNavigate }: { current: InboxRoute
 function InboxViews({ inboxId, name, current, isAdmin, onNavigate }: { inboxId: string; name: string; current: InboxRoute | undefined; isAdmin: boolean; onNavigate: () => void }) {
   const counts = useConversationCounts(inboxId);
   const headingId = useId();
+  const pageLink = (page: 'quarantine' | 'failed', label: string, count?: number) => (
+    <NavLink variant="filled" href={`#${paths[page](inboxId)}`} label={label} active={current?.page === page && current.inboxId === inboxId} onClick={onNavigate} rightSection={<Count value={count} />} />
+  );
   return (
     <div role="group" aria-labelledby={headingId}>
       <Text id={headingId} size="xs" fw={700} c="dimmed" tt="uppercase" mt="sm" mb={4} px="sm">{name}</Text>
@@ -40,23 +43,8 @@ function InboxViews({ inboxId, name, current, isAdmin, onNavigate }: { inboxId: 
           rightSection={<Count value={counts.data?.[link.view]} />}
         />
       ))}
-      <NavLink
-        variant="filled"
-        href={`#${paths.quarantine(inboxId)}`}
-        label="Quarantine"
-        active={current?.page === 'quarantine' && current.inboxId === inboxId}
-        onClick={onNavigate}
-        rightSection={<Count value={counts.data?.quarantined} />}
-      />
-      {isAdmin && (
-        <NavLink
-          variant="filled"
-          href={`#${paths.failed(inboxId)}`}
-          label="Failed mail"
-          active={current?.page === 'failed' && current.inboxId === inboxId}
-          onClick={onNavigate}
-        />
-      )}
+      {pageLink('quarantine', 'Quarantine', counts.data?.quarantined)}
+      {isAdmin && pageLink('failed', 'Failed mail')}
     </div>
   );
 }
