@@ -6,6 +6,7 @@ import { useMe, useSession } from './auth/session';
 import { useChannels } from './api/queries';
 import { ConversationPage } from './conversation/ConversationPage';
 import { InboxViewPage, MyConversationsPage } from './inbox/ConversationList';
+import { FailedMailPage } from './inbox/FailedMailPage';
 import { InboxNav } from './inbox/InboxNav';
 import { QuarantinePage } from './inbox/QuarantinePage';
 import { inboxRoute } from './inbox/views';
@@ -55,7 +56,7 @@ export function App() {
         </Group>
       </AppShell.Header>
       <AppShell.Navbar p="xs" component="nav" aria-label="Main">
-        <InboxNav current={work} onNavigate={nav.close} />
+        <InboxNav current={work} isAdmin={isAdmin} onNavigate={nav.close} />
         <Divider my="sm" />
         <NavLink variant="filled" href="#/channels" label="Inbox settings: Email" active={route === '/channels' || Boolean(connect)} onClick={nav.close} />
         {isAdmin && ADMIN_PAGES.map((page) => <NavLink variant="filled" key={page.path} href={`#${page.path}`} label={page.label} active={route === page.path} onClick={nav.close} />)}
@@ -65,6 +66,7 @@ export function App() {
           : work?.page === 'view' ? <InboxViewPage key={`${work.inboxId}/${work.view}`} inboxId={work.inboxId} inboxName={inboxName(work.inboxId)} view={work.view} />
           : work?.page === 'conversation' ? <ConversationPage key={work.conversationId} conversationId={work.conversationId} inboxName={inboxName} />
           : work?.page === 'quarantine' ? <QuarantinePage key={work.inboxId} inboxId={work.inboxId} inboxName={inboxName(work.inboxId)} isAdmin={isAdmin} />
+          : work?.page === 'failed' && isAdmin ? <FailedMailPage key={work.inboxId} inboxId={work.inboxId} inboxName={inboxName(work.inboxId)} />
           : connect && isAdmin ? <ConnectWizard key={connect[1] ?? 'new'} inboxId={connect[1]} />
           : adminPage ? <adminPage.Page />
           : <Channels isAdmin={isAdmin} />}

@@ -5,7 +5,8 @@
  * pages, and an agent who does not see them; work the inbox: mail sent over SMTP appears in Unassigned
  * without a reload, a reply with an attachment goes out through SES, the customer's answer threads back, notes,
  * assignment, close and reopen; triage: a hand-forwarded mail moved to its customer in one click, quarantined mail
- * counted, deleted and released; a contact renamed and a conversation merged into another. axe-core audits every page visited; screenshots go to docs/.
+ * counted, deleted and released; a contact renamed and a conversation merged into another; failed mail listed
+ * with its reason for admins, and no link to it for agents. axe-core audits every page visited; screenshots go to docs/.
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -19,8 +20,10 @@ import { localIdentity } from '../../bin/local/seed';
 import { startSmtpInbound, SmtpInbound } from '../../bin/local/smtp-inbound';
 import { config } from '../../functions/commons/env';
 import { handler } from '../../functions/inbound/handler';
+import { dynamo } from '../../functions/commons/clients';
 import { call, createTestAccount, SentEmail, sentTo, TestAccount } from '../support/api';
-import { deliver, directory, eml } from '../support/stack';
+import { refusingFirstTransaction } from '../support/faults';
+import { deliver, directory, eml, storeRaw } from '../support/stack';
 import { expectAccessible, launchChromium } from './browser';
 
 const SCREENSHOTS = join(__dirname, '..', '..', 'docs', 'screenshots');
@@ -527,6 +530,36 @@ describe('the web console', () => {
     await expect(page.getByRole('tab', { name: 'Reply' }).count()).resolves.toBe(0);
     await page.close();
   }, 150_000);
+
+  it('shows admins an inbox\'s failed mail with its reason in words, and agents no link to it', async () => {
+    const [admin, agent] = account.users;
+    const returns = await connectedInbox(admin.token, 'Returns', 'returns');
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 }, reducedMotion: 'reduce' });
+    const group = page.getByRole('navigation', { name: 'Main' }).getByRole('group', { name: 'Returns' });
+    // Agents get 403 from the failed-mail route: no link, and a deep link does not open the page.
+    await signIn(page, agent);
+    await group.getByRole('link', { name: /^Quarantine/ }).waitFor();
+    await expect(group.getByRole('link', { name: 'Failed mail' }).count()).resolves.toBe(0);
+    await page.evaluate(`location.hash = '/inboxes/${returns.inboxId}/failed'`);
+    await page.getByRole('heading', { name: 'Inbox settings' }).waitFor();
+    await page.getByRole('button', { name: 'Sign out' }).click();
+
+    await signIn(page, admin);
+    await group.getByRole('link', { name: 'Failed mail' }).click();
+    await page.getByRole('heading', { name: 'Failed mail', level: 1 }).waitFor();
+    await page.getByText('No failed mail.').waitFor();
+    await expectAccessible(page, 'failed mail (none)', audited);
+    // A message DynamoDB refuses for good (over its item size) is recorded failed for the inbox; the page polls.
+    const stored = await storeRaw(eml({ from: 'Jane Customer <jane@customer.example>', to: returns.address, subject: 'Photos of the damaged parcel' }), [returns.address]);
+    await refusingFirstTransaction(dynamo(), () => handler(stored.event));
+    const failed = page.getByTestId('failed-row').filter({ hasText: 'Photos of the damaged parcel' });
+    await failed.getByText('Jane Customer <jane@customer.example>').waitFor();
+    await failed.getByText('Too large to store', { exact: false }).waitFor();
+    await failed.getByText('ValidationException: Item size has exceeded the maximum allowed size').waitFor();
+    await expect(page.getByText('No failed mail.').count()).resolves.toBe(0);
+    await expectAccessible(page, 'failed mail (admin)', audited);
+    await page.close();
+  });
 });
 
 /** What aws-ses-v2-local stored of a sent email, with the fields threading and attachments need. */

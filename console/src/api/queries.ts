@@ -61,6 +61,7 @@ export const inboxKeys = {
   mine: ['inbox-work', 'mine'] as const,
   conversation: (conversationId: string) => ['inbox-work', 'conversation', conversationId] as const,
   quarantine: (inboxId: string) => ['inbox-work', 'quarantine', inboxId] as const,
+  failed: (inboxId: string) => ['inbox-work', 'failed', inboxId] as const,
   health: (inboxId: string) => ['inbox-work', 'health', inboxId] as const,
   contact: (contactId: string) => ['contacts', contactId] as const,
   contactConversations: (contactId: string) => ['contacts', contactId, 'conversations'] as const,
@@ -150,6 +151,14 @@ export function useQuarantine(inboxId: string) {
   const api = useApi();
   return usePaged(inboxKeys.quarantine(inboxId), (cursor) =>
     unwrap(api.GET('/inboxes/{inboxId}/quarantine', { params: { path: { inboxId }, query: { limit: PAGE_SIZE, cursor } } })),
+  );
+}
+
+/** Mail that failed for an inbox (admins only), newest first, a page at a time, polled like the quarantine. */
+export function useFailedMail(inboxId: string) {
+  const api = useApi();
+  return usePaged(inboxKeys.failed(inboxId), (cursor) =>
+    unwrap(api.GET('/inboxes/{inboxId}/failed', { params: { path: { inboxId }, query: { limit: PAGE_SIZE, cursor } } })),
   );
 }
 

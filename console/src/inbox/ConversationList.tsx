@@ -1,10 +1,10 @@
 /** One view's conversations, most recent activity first, a page at a time ("Load more"), polled for new mail. */
-import { Alert, Anchor, Badge, Group, Loader, Stack, Table, Text } from '@mantine/core';
+import { Anchor, Badge, Group, Stack, Table, Text } from '@mantine/core';
 import type { InfiniteData, UseInfiniteQueryResult } from '@tanstack/react-query';
 import type { Schemas } from '../api/client';
 import { InboxViewName, useInboxView, useMyConversations } from '../api/queries';
 import { useUserNames } from './people';
-import { LoadMore } from '../ui/LoadMore';
+import { PagedList } from '../ui/PagedList';
 import { PageTitle } from '../ui/PageTitle';
 import { INBOX_VIEWS, paths } from './views';
 
@@ -28,10 +28,7 @@ function ConversationList({ title, subtitle, empty, pages }: { title: string; su
         <PageTitle>{title}</PageTitle>
         {subtitle && <Text c="dimmed">{subtitle}</Text>}
       </div>
-      {pages.error && !pages.isFetchNextPageError && <Alert color="red" role="alert" title="Could not load the conversations">{pages.error.message}</Alert>}
-      {pages.isPending && <Loader aria-label="Loading conversations" />}
-      {pages.isSuccess && conversations.length === 0 && <Text>{empty}</Text>}
-      {conversations.length > 0 && (
+      <PagedList pages={pages} count={conversations.length} what="the conversations" empty={empty}>
         <Table highlightOnHover verticalSpacing="sm" aria-label={`${title} conversations`}>
           <Table.Thead>
             <Table.Tr><Table.Th>Conversation</Table.Th><Table.Th>Contact</Table.Th><Table.Th>Assignee</Table.Th><Table.Th>Last activity</Table.Th></Table.Tr>
@@ -54,8 +51,7 @@ function ConversationList({ title, subtitle, empty, pages }: { title: string; su
             ))}
           </Table.Tbody>
         </Table>
-      )}
-      <LoadMore pages={pages} />
+      </PagedList>
     </Stack>
   );
 }

@@ -4,21 +4,20 @@
  * message; the outcome links to its conversation) or delete one, each after a confirmation; agents only read.
  */
 import { useState } from 'react';
-import { Alert, Anchor, Badge, Button, Code, Group, Loader, Modal, Stack, Table, Text } from '@mantine/core';
+import { Alert, Anchor, Badge, Button, Code, Group, Modal, Stack, Table, Text } from '@mantine/core';
 import { useMutation } from '@tanstack/react-query';
 import { generalError, Schemas, unwrap } from '../api/client';
 import { useQuarantine } from '../api/queries';
 import { useApi } from '../auth/session';
 import { useRefreshWork } from '../conversation/work';
-import { LoadMore } from '../ui/LoadMore';
+import { PagedList } from '../ui/PagedList';
 import { PageTitle } from '../ui/PageTitle';
+import { senderOf } from './mailbox';
 import { paths } from './views';
 
 type Item = Schemas['QuarantineItem'];
 type Action = { readonly kind: 'release' | 'delete'; readonly item: Item };
 type Done = { readonly kind: 'release'; readonly item: Item; readonly result: Schemas['ReleaseResult'] } | { readonly kind: 'delete'; readonly item: Item };
-
-const sender = (item: Item) => (item.from ? (item.from.name ? `${item.from.name} <${item.from.email}>` : item.from.email) : '(no sender)');
 
 export function QuarantinePage({ inboxId, inboxName, isAdmin }: { inboxId: string; inboxName: string | undefined; isAdmin: boolean }) {
   const pages = useQuarantine(inboxId);
@@ -53,10 +52,7 @@ export function QuarantinePage({ inboxId, inboxName, isAdmin }: { inboxId: strin
         <Text c="dimmed">{inboxName ? `${inboxName}: ` : ''}mail held by the inbox's rules, newest first{isAdmin ? '' : ' (an admin can release or delete it)'}</Text>
       </div>
       {done && <Outcome done={done} />}
-      {pages.error && !pages.isFetchNextPageError && <Alert color="red" role="alert" title="Could not load the quarantine">{pages.error.message}</Alert>}
-      {pages.isPending && <Loader aria-label="Loading the quarantine" />}
-      {pages.isSuccess && items.length === 0 && <Text>Nothing is held.</Text>}
-      {items.length > 0 && (
+      <PagedList pages={pages} count={items.length} what="the quarantine" empty="Nothing is held.">
         <Table verticalSpacing="sm" aria-label="Quarantined mail">
           <Table.Thead>
             <Table.Tr>
@@ -68,7 +64,7 @@ export function QuarantinePage({ inboxId, inboxName, isAdmin }: { inboxId: strin
             {items.map((item) => (
               <Table.Tr key={item.itemId} data-testid="quarantine-row">
                 <Table.Td><Text size="sm">{new Date(item.receivedAt).toLocaleString()}</Text></Table.Td>
-                <Table.Td><Text size="sm">{sender(item)}</Text></Table.Td>
+                <Table.Td><Text size="sm">{senderOf(item.from)}</Text></Table.Td>
                 <Table.Td maw={320}><Text size="sm" fw={600}>{item.subject || '(no subject)'}</Text></Table.Td>
                 <Table.Td maw={420}>
                   <Group gap={4}>
@@ -94,12 +90,11 @@ export function QuarantinePage({ inboxId, inboxName, isAdmin }: { inboxId: strin
             ))}
           </Table.Tbody>
         </Table>
-      )}
-      <LoadMore pages={pages} />
+      </PagedList>
       <Modal opened={Boolean(asked)} onClose={() => setAsked(undefined)} title={asked?.kind === 'delete' ? 'Delete this message?' : 'Release this message?'} closeButtonProps={{ 'aria-label': 'Close the dialog' }}>
         {asked && (
           <Stack>
-            <Text size="sm"><b>{asked.item.subject || '(no subject)'}</b> from {sender(asked.item)}</Text>
+            <Text size="sm"><b>{asked.item.subject || '(no subject)'}</b> from {senderOf(asked.item.from)}</Text>
             <Text size="sm">
               {asked.kind === 'delete'
                 ? 'It leaves the quarantine for good (the raw message stays in the mail bucket until its lifecycle removes it).'

@@ -8,7 +8,7 @@ export interface InboxViewLink {
   readonly empty: string;
 }
 
-/** Per-inbox views of conversations, in navigation order, each counted by `GET /inboxes/{id}/conversation-counts` (Quarantine follows them). */
+/** Per-inbox views of conversations, in navigation order, each counted by `GET /inboxes/{id}/conversation-counts` (Quarantine, then Failed mail for admins, follow them). */
 export const INBOX_VIEWS: readonly InboxViewLink[] = [
   { view: 'unassigned', label: 'Unassigned', empty: 'Nothing waits for an owner.' },
   { view: 'open', label: 'All open', empty: 'No open conversations.' },
@@ -20,19 +20,20 @@ export const paths = {
   view: (inboxId: string, view: InboxViewName) => `/inboxes/${inboxId}/${view}`,
   conversation: (conversationId: string) => `/conversations/${conversationId}`,
   quarantine: (inboxId: string) => `/inboxes/${inboxId}/quarantine`,
+  failed: (inboxId: string) => `/inboxes/${inboxId}/failed`,
 };
 
 export type InboxRoute =
   | { readonly page: 'mine' }
   | { readonly page: 'view'; readonly inboxId: string; readonly view: InboxViewName }
   | { readonly page: 'conversation'; readonly conversationId: string }
-  | { readonly page: 'quarantine'; readonly inboxId: string };
+  | { readonly page: 'quarantine' | 'failed'; readonly inboxId: string };
 
 /** The inbox page a hash route names, if any. */
 export function inboxRoute(route: string): InboxRoute | undefined {
   if (route === paths.mine) return { page: 'mine' };
   const view = /^\/inboxes\/([^/]+)\/([a-z]+)$/.exec(route);
-  if (view?.[2] === 'quarantine') return { page: 'quarantine', inboxId: view[1] };
+  if (view?.[2] === 'quarantine' || view?.[2] === 'failed') return { page: view[2], inboxId: view[1] };
   const known = view && INBOX_VIEWS.find((link) => link.view === view[2]);
   if (view && known) return { page: 'view', inboxId: view[1], view: known.view };
   const conversation = /^\/conversations\/([^/]+)$/.exec(route);

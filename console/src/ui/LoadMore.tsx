@@ -1,7 +1,7 @@
 /** "Load more" under a paged list (the next page by the API's cursor), and why the next page failed, if it did. */
 import { Alert, Button, Group } from '@mantine/core';
 
-interface Paged {
+export interface Paged {
   readonly hasNextPage: boolean;
   readonly isFetchingNextPage: boolean;
   readonly isFetchNextPageError: boolean;
