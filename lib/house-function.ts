@@ -98,7 +98,7 @@ export const LAMBDA_ESBUILD_OPTIONS = {
   // process, container and instance metadata, with the STS/SSO clients they bring: ≈ 90 KB in every bundle):
   // the chain imports them lazily, only when AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are absent or
   // AWS_PROFILE is set, and Lambda always sets the first two (the execution role's keys) and never the third.
-  // Reached anyway, the import fails loudly (test/cdk/lambda-credentials.test.ts runs both paths bundled).
+  // Reached anyway, the import fails loudly (test/cdk/bundled-credentials.test.ts runs both paths bundled).
   // And the on-demand data (ON_DEMAND_FILES), copied beside the bundle.
   external: ['bowser', ...UNREACHED_CREDENTIAL_PROVIDERS, ...ON_DEMAND_FILES.map((data) => data.external)],
 } as const;

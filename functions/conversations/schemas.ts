@@ -2,26 +2,19 @@
 import * as z from 'zod';
 import { changesObject, displayName, emailAddress, id } from '../directory/fields';
 import { MAX_NAME_TEXT } from '../commons/text';
+import { pageFields } from '../commons/page-fields';
 import { INBOX_VIEWS } from './model';
 import { bodyText } from './text-fields';
-
-const limit = z
-  .string()
-  .regex(/^[0-9]{1,4}$/, { message: 'must be a whole number' })
-  .transform(Number)
-  .pipe(z.number().min(1, 'must be at least 1').max(100, 'must be at most 100'));
-const cursor = z.string().max(2048, 'is not a cursor of this listing');
 
 /** `GET /inboxes/{inboxId}/conversations` */
 export const inboxViewSchema = z.strictObject({
   view: z.enum(INBOX_VIEWS, { message: `must be one of ${INBOX_VIEWS.join(', ')}` }),
-  limit: limit.optional(),
-  cursor: cursor.optional(),
+  ...pageFields,
 });
 export type InboxViewInput = z.infer<typeof inboxViewSchema>;
 
 /** `GET /conversations`: assigned to me, across the account's inboxes. */
-export const myConversationsSchema = z.strictObject({ view: z.literal('mine', { message: 'must be mine' }).optional(), limit: limit.optional(), cursor: cursor.optional() });
+export const myConversationsSchema = z.strictObject({ view: z.literal('mine', { message: 'must be mine' }).optional(), ...pageFields });
 export type MyConversationsInput = z.infer<typeof myConversationsSchema>;
 
 /** `GET /conversations/{id}`: remote images stay blocked unless asked for. */
